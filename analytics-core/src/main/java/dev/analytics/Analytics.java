@@ -1,0 +1,321 @@
+package dev.analytics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.analytics.internal.Engine;
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The entry point: accepts events into a durable local log and delivers them in the background.
+ *
+ * <pre>{@code
+ * Analytics analytics = Analytics.builder()
+ *     .directory(Path.of("/var/lib/my-service/analytics"))
+ *     .sink("amplitude", httpSink, joltPipeline)
+ *     .build();
+ *
+ * analytics.emit(Map.of("event_type", "Signed Up", "user_id", "user@example.com"));
+ * ...
+ * analytics.close();   // flushes within closeTimeout; whatever is left is sent after the next start
+ * }</pre>
+ *
+ * <p>{@link #emit} is thread-safe, never performs network I/O and never throws for a delivery problem.
+ * One instance owns its directory (a lock file); open one per directory and share it.
+ */
+public final class Analytics implements Closeable {
+  private final Engine engine;
+
+  private Analytics(Engine engine) {
+    this.engine = engine;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Accepts an event: a POJO, a {@code Map}, a Jackson {@code JsonNode} or a JSON string. Stamps it
+   * with a unique time-ordered id and the current time, appends the envelope
+   * {@code {"id","timestamp","event"}} to the local log and returns the id. Once this returns the event
+   * survives {@code kill -9}; in {@link Durability#SYNC} it has also been fsynced.
+   *
+   * @return the record id, which is also the {@code insert_id} sent to Amplitude
+   * @throws NullPointerException if {@code event} is null
+   * @throws IllegalArgumentException if the event cannot be serialized (cyclic, invalid JSON text) or
+   *     is larger than {@link Builder#maxRecordBytes}
+   * @throws IllegalStateException if this instance is closed
+   * @throws QueueFullException if the log is full under {@link WhenFull#BLOCK} past the block timeout
+   * @throws java.io.UncheckedIOException if the disk refused the write (for example it is full); the
+   *     event was not accepted
+   */
+  public String emit(Object event) {
+    return engine.emit(event);
+  }
+
+  /**
+   * Waits until every event emitted before this call is delivered or dead-lettered by every sink.
+   *
+   * @return true if that happened within {@code timeout}
+   */
+  public boolean flush(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout == null");
+    return engine.flush(timeout);
+  }
+
+  /** Counters and queue depth, now. */
+  public Stats stats() {
+    return engine.stats();
+  }
+
+  /** The dead-letter log: list, replay, purge. */
+  public DeadLetters deadLetters() {
+    return engine.deadLetters();
+  }
+
+  /** The log directory. */
+  public Path directory() {
+    return engine.directory();
+  }
+
+  /**
+   * Stops intake, flushes for up to {@link Builder#closeTimeout}, stops the dispatchers and releases the
+   * directory. Whatever was not delivered stays on disk and is sent after the next start. Idempotent.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /**
+   * Configures an {@link Analytics} instance. Every setting but {@link #directory} and at least one
+   * {@link #sink} has a default.
+   */
+  public static final class Builder {
+    public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
+    public static final long DEFAULT_MAX_DISK_BYTES = 1L << 30;
+    public static final int DEFAULT_MAX_SEGMENT_BYTES = 16 << 20;
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+    public static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(500);
+    public static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(1);
+
+    Path directory;
+    Durability durability = Durability.PERIODIC;
+    Duration syncInterval = DEFAULT_SYNC_INTERVAL;
+    long maxDiskBytes = DEFAULT_MAX_DISK_BYTES;
+    int segmentBytes; // 0: derived from maxDiskBytes in build()
+    int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+    WhenFull whenFull = WhenFull.BLOCK;
+    Duration blockTimeout = DEFAULT_BLOCK_TIMEOUT;
+    Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    Duration retryInitial = DEFAULT_RETRY_INITIAL;
+    Duration retryMax = DEFAULT_RETRY_MAX;
+    Listener listener = Listener.NONE;
+    boolean shutdownHook;
+    Clock clock = Clock.systemUTC();
+    ObjectMapper objectMapper;
+    final Map<String, SinkRoute> sinks = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** The log directory, created if missing (owner-only permissions). Required. */
+    public Builder directory(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory == null");
+      return this;
+    }
+
+    /** When {@code emit()} returns relative to the disk. Default {@link Durability#PERIODIC}. */
+    public Builder durability(Durability durability) {
+      this.durability = Objects.requireNonNull(durability, "durability == null");
+      return this;
+    }
+
+    /** How often {@link Durability#PERIODIC} fsyncs. Default 1 s; 1 ms to 1 h. */
+    public Builder syncInterval(Duration interval) {
+      this.syncInterval = requireRange("syncInterval", interval, Duration.ofMillis(1), Duration.ofHours(1));
+      return this;
+    }
+
+    /** The most disk the log may use. Default 1 GiB; at least two segments. */
+    public Builder maxDiskBytes(long maxDiskBytes) {
+      if (maxDiskBytes < 2 * 64 * 1024) {
+        throw new IllegalArgumentException("maxDiskBytes < 131072: " + maxDiskBytes);
+      }
+      this.maxDiskBytes = maxDiskBytes;
+      return this;
+    }
+
+    /**
+     * The size of one log segment file, the unit in which disk is allocated and freed. Default:
+     * a quarter of {@link #maxDiskBytes}, at most 16 MiB; 64 KiB to 1 GiB.
+     */
+    public Builder segmentBytes(int segmentBytes) {
+      if (segmentBytes < 64 * 1024 || segmentBytes > (1 << 30)) {
+        throw new IllegalArgumentException("segmentBytes out of range [65536, 1073741824]: " + segmentBytes);
+      }
+      this.segmentBytes = segmentBytes;
+      return this;
+    }
+
+    /** The largest serialized envelope {@code emit()} accepts. Default 1 MiB; 64 bytes to 64 MiB. */
+    public Builder maxRecordBytes(int maxRecordBytes) {
+      if (maxRecordBytes < 64 || maxRecordBytes > (64 << 20)) {
+        throw new IllegalArgumentException("maxRecordBytes out of range [64, 67108864]: " + maxRecordBytes);
+      }
+      this.maxRecordBytes = maxRecordBytes;
+      return this;
+    }
+
+    /** What {@code emit()} does when the log is full. Default {@link WhenFull#BLOCK}. */
+    public Builder whenFull(WhenFull whenFull) {
+      this.whenFull = Objects.requireNonNull(whenFull, "whenFull == null");
+      return this;
+    }
+
+    /** How long {@link WhenFull#BLOCK} waits for space. Default 5 s; 0 to 1 h. */
+    public Builder blockTimeout(Duration timeout) {
+      this.blockTimeout = requireRange("blockTimeout", timeout, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /** How long {@link Analytics#close()} waits for delivery. Default 5 s; 0 to 1 h. */
+    public Builder closeTimeout(Duration timeout) {
+      this.closeTimeout = requireRange("closeTimeout", timeout, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * The dispatcher's retry backoff: exponential from {@code initial}, doubling, capped at {@code max},
+     * with jitter, forever. Default 500 ms to 1 min.
+     */
+    public Builder retryBackoff(Duration initial, Duration max) {
+      requireRange("retryBackoff initial", initial, Duration.ofMillis(1), Duration.ofHours(1));
+      requireRange("retryBackoff max", max, Duration.ofMillis(1), Duration.ofHours(24));
+      if (max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("retryBackoff max < initial: " + max + " < " + initial);
+      }
+      this.retryInitial = initial;
+      this.retryMax = max;
+      return this;
+    }
+
+    /** Adds a destination: its records pass through {@code transforms} in order, then {@code sink}. */
+    public Builder sink(String name, Sink sink, Transform... transforms) {
+      return sink(name, sink, List.of(transforms));
+    }
+
+    /** Adds a destination: its records pass through {@code transforms} in order, then {@code sink}. */
+    public Builder sink(String name, Sink sink, List<Transform> transforms) {
+      Objects.requireNonNull(name, "name == null");
+      Objects.requireNonNull(sink, "sink == null");
+      Objects.requireNonNull(transforms, "transforms == null");
+      if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+        throw new IllegalArgumentException(
+            "sink name must be 1-64 letters, digits, '.', '_' or '-': \"" + name + "\"");
+      }
+      if (sinks.containsKey(name)) throw new IllegalArgumentException("duplicate sink name: " + name);
+      List<Transform> copy = new ArrayList<>(transforms);
+      for (int i = 0; i < copy.size(); i++) {
+        Objects.requireNonNull(copy.get(i), "transforms[" + i + "] == null");
+      }
+      sinks.put(name, new SinkRoute(name, sink, List.copyOf(copy)));
+      return this;
+    }
+
+    /** Hears drops, dead letters, retries, faults. Default {@link Listener#NONE}. */
+    public Builder listener(Listener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener == null");
+      return this;
+    }
+
+    /** Registers a JVM shutdown hook that calls {@link Analytics#close()}. Default off. */
+    public Builder shutdownHook(boolean enabled) {
+      this.shutdownHook = enabled;
+      return this;
+    }
+
+    /** The clock for event timestamps and ids. Default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** The mapper that serializes POJO events. Default: a plain {@link ObjectMapper}. */
+    public Builder objectMapper(ObjectMapper mapper) {
+      this.objectMapper = Objects.requireNonNull(mapper, "objectMapper == null");
+      return this;
+    }
+
+    /**
+     * Opens (or creates) the log, recovers it, takes the directory's lock and starts one dispatcher
+     * per sink.
+     *
+     * @throws IllegalStateException if another live instance holds the directory
+     * @throws java.io.UncheckedIOException if the directory cannot be created or read
+     */
+    public Analytics build() {
+      if (directory == null) throw new IllegalStateException("directory is required");
+      if (sinks.isEmpty()) throw new IllegalStateException("at least one sink is required");
+      int segment = segmentBytes != 0
+          ? segmentBytes
+          : (int) Math.min(DEFAULT_MAX_SEGMENT_BYTES, Math.max(64 * 1024, maxDiskBytes / 4));
+      if (maxDiskBytes < 2L * segment) {
+        throw new IllegalArgumentException(
+            "maxDiskBytes must hold at least two segments of " + segment + " bytes: " + maxDiskBytes);
+      }
+      if (maxRecordBytes > segment / 2) {
+        throw new IllegalArgumentException(
+            "maxRecordBytes must be at most half of segmentBytes (" + segment + "): " + maxRecordBytes);
+      }
+      ObjectMapper mapper = objectMapper != null ? objectMapper : new ObjectMapper();
+      Engine engine = Engine.open(new Engine.Config(
+          directory, durability, syncInterval, maxDiskBytes, segment, maxRecordBytes, whenFull,
+          blockTimeout, closeTimeout, retryInitial, retryMax, listener, clock, mapper,
+          List.copyOf(sinks.values())));
+      Analytics analytics = new Analytics(engine);
+      if (shutdownHook) engine.registerShutdownHook();
+      return analytics;
+    }
+
+    private static Duration requireRange(String name, Duration value, Duration min, Duration max) {
+      Objects.requireNonNull(value, name + " == null");
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + " out of range [" + min + ", " + max + "]: " + value);
+      }
+      return value;
+    }
+  }
+
+  /** A named sink and the transforms in front of it. */
+  public static final class SinkRoute {
+    private final String name;
+    private final Sink sink;
+    private final List<Transform> transforms;
+
+    SinkRoute(String name, Sink sink, List<Transform> transforms) {
+      this.name = name;
+      this.sink = sink;
+      this.transforms = transforms;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public Sink sink() {
+      return sink;
+    }
+
+    public List<Transform> transforms() {
+      return transforms;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.analytics;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Hears what happens inside an {@link Analytics} instance. Every method has a no-op default; implement
+ * the ones you need. Calls come from the library's own threads, never from {@code emit()}; they must be
+ * fast and must not throw (a throwing listener is logged and ignored).
+ */
+public interface Listener {
+  /** A listener that does nothing. */
+  Listener NONE = new Listener() {};
+
+  /** {@code count} events were dropped by the when-full {@code policy}. */
+  default void onDropped(WhenFull policy, long count) {}
+
+  /** Corrupt bytes were skipped while reading {@code segment} at {@code offset}. */
+  default void onCorruption(Path segment, long offset, long skippedRecords, String detail) {}
+
+  /** A record was dead-lettered. */
+  default void onDeadLetter(DeadLetter letter) {}
+
+  /** {@code records} records of sink {@code sink} will be retried after {@code delay}. */
+  default void onRetry(String sink, int records, Duration delay) {}
+
+  /** A sink reported a configuration fault; it holds its records until the fault is fixed. */
+  default void onSinkFault(String sink, String message) {}
+
+  /** The sink's configuration fault is gone. */
+  default void onSinkFaultCleared(String sink) {}
+
+  /** Writing or fsyncing the log failed; affected records were not reported durable. */
+  default void onStorageError(IOException error) {}
+}

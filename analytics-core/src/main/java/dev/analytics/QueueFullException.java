@@ -1,0 +1,11 @@
+package dev.analytics;
+
+/**
+ * The local log is full ({@link WhenFull#BLOCK}) and delivery did not free space within the block
+ * timeout. The event was not accepted; the caller may retry, or raise {@code maxDiskBytes}.
+ */
+public final class QueueFullException extends RuntimeException {
+  public QueueFullException(String message) {
+    super(message);
+  }
+}

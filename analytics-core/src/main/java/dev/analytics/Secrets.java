@@ -1,0 +1,117 @@
+package dev.analytics;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A resolved set of declared secrets, held in memory only: renders {@code ${{ secrets.NAME }}}
+ * references in text and masks the values in anything that may be logged or stored.
+ *
+ * <pre>{@code
+ * Secrets secrets = Secrets.resolve(List.of("AMPLITUDE_API_TOKEN"), SecretProvider.environment());
+ * String spec = secrets.render(specTemplate);
+ * }</pre>
+ *
+ * <p>Messages name secrets, never their values.
+ */
+public final class Secrets {
+  /** Names: ASCII letters, digits and {@code _}, not starting with a digit. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /** Whitespace inside the braces is free: {@code ${{secrets.X}}} works too. */
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{\\{\\s*secrets\\.([^}\\s]*)\\s*}}");
+
+  private static final String MASK = "****";
+
+  private static final Secrets NONE = new Secrets(Map.of());
+
+  private final Map<String, String> values;
+
+  private Secrets(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** No declared secrets: any reference fails to render. */
+  public static Secrets none() {
+    return NONE;
+  }
+
+  /**
+   * Resolves every declared name now.
+   *
+   * @throws IllegalArgumentException if a name is malformed or has no value (even if unused)
+   */
+  public static Secrets resolve(Collection<String> declared, SecretProvider provider) {
+    Objects.requireNonNull(declared, "declared == null");
+    Objects.requireNonNull(provider, "provider == null");
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String name : declared) {
+      Objects.requireNonNull(name, "secret name == null");
+      if (!NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "invalid secret name \"" + name + "\": use ASCII letters, digits and _, not starting with a digit");
+      }
+      String value = provider.get(name).orElseThrow(
+          () -> new IllegalArgumentException("secret " + name + " is declared but has no value"));
+      values.put(name, value);
+    }
+    return new Secrets(values);
+  }
+
+  /** True if {@code text} contains at least one {@code ${{ secrets.X }}} reference. */
+  public static boolean hasReference(String text) {
+    return REFERENCE.matcher(text).find();
+  }
+
+  /**
+   * Replaces every {@code ${{ secrets.NAME }}} in {@code template} with its value (plain text).
+   *
+   * @throws IllegalArgumentException naming the secret and its line if it is not declared
+   */
+  public String render(String template) {
+    Matcher m = REFERENCE.matcher(template);
+    StringBuilder out = new StringBuilder(template.length());
+    while (m.find()) {
+      String name = m.group(1);
+      String value = values.get(name);
+      if (value == null) {
+        throw new IllegalArgumentException(
+            "line " + lineOf(template, m.start()) + ": secret \"" + name
+                + "\" is not declared (declared: " + values.keySet() + ")");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** Masks every secret value found in {@code text}. */
+  public String redact(String text) {
+    if (text == null) return null;
+    String result = text;
+    for (String value : values.values()) {
+      if (!value.isEmpty()) result = result.replace(value, MASK);
+    }
+    return result;
+  }
+
+  /** The declared names. */
+  public java.util.Set<String> names() {
+    return values.keySet();
+  }
+
+  private static int lineOf(String text, int index) {
+    int line = 1;
+    for (int i = 0; i < index; i++) if (text.charAt(i) == '\n') line++;
+    return line;
+  }
+
+  @Override
+  public String toString() {
+    return "Secrets" + values.keySet();
+  }
+}

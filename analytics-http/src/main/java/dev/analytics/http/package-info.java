@@ -1,0 +1,2 @@
+/** The resilient, batching HTTP sink. */
+package dev.analytics.http;
