@@ -1,0 +1,505 @@
+package dev.analytics.http;
+
+import dev.analytics.Outcome;
+import dev.analytics.Record;
+import dev.analytics.Secrets;
+import dev.analytics.Sink;
+import dev.analytics.http.internal.Delivery;
+import dev.analytics.http.internal.DeliveryConfig;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * A {@link Sink} that delivers records over HTTP(S) with {@code java.net.http}: it splits each batch into
+ * requests (by records, bytes and {@link BodyMode}), sends them concurrently, retries transient failures
+ * (408, 429, 5xx, connection errors, timeouts) a few times with capped exponential backoff and jitter
+ * (resilience4j-retry, honouring {@code Retry-After}), and maps every response back to one
+ * {@link Outcome} per record. Nothing is ever counted as delivered without a 2xx, and nothing retryable
+ * is ever rejected: when the short retries are used up the records go back to the core as "retry later".
+ * 401 and 403 (and Amplitude's invalid key) are configuration faults: reported, held, retried slowly.
+ *
+ * <pre>{@code
+ * HttpSink sink = HttpSink.builder()
+ *     .endpoint(URI.create("https://api2.amplitude.com/2/httpapi"))   // Amplitude mode switches on
+ *     .build();
+ * }</pre>
+ */
+public final class HttpSink implements Sink {
+  public static final String DEFAULT_METHOD = "POST";
+  public static final String DEFAULT_USER_AGENT = "dev.analytics-http/0.1.0";
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(60);
+  /** Attempts per request, the first one included, before records go back to the core. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  public static final Duration DEFAULT_FAULT_RETRY_DELAY = Duration.ofSeconds(60);
+  public static final int DEFAULT_GZIP_MIN_BYTES = 4096;
+  public static final int DEFAULT_MAX_BATCH_RECORDS = 500;
+  public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 5 << 20;
+  public static final int AMPLITUDE_MAX_REQUEST_EVENTS = 2000;
+  public static final int AMPLITUDE_MAX_REQUEST_BYTES = 1_000_000;
+  public static final Duration AMPLITUDE_THROTTLE_DELAY = Duration.ofSeconds(30);
+  public static final Duration AMPLITUDE_PROJECT_THROTTLE_DELAY = Duration.ofSeconds(60);
+
+  private final Builder config;
+  private final Delivery delivery;
+
+  private HttpSink(Builder b) {
+    this.config = b;
+    this.delivery = new Delivery(new DeliveryConfig(
+        b.endpoint, b.method, List.copyOf(b.headers), b.userAgent, b.connectTimeout, b.requestTimeout,
+        b.backoffMin, b.backoffMax, b.maxAttempts, b.faultRetryDelay, b.gzip, b.gzipMinBytes,
+        b.maxConcurrentRequests, b.maxRequestRecords, b.maxRequestBytes, b.bodyMode, amplitude(),
+        b.secrets, List.copyOf(b.redactValues), b.clock, b.scheduler, b.jitter, b.name));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this sink's settings, to derive another sink. */
+  public Builder toBuilder() {
+    return new Builder(config);
+  }
+
+  @Override
+  public void open(Context context) {
+    delivery.open(context);
+  }
+
+  @Override
+  public CompletionStage<List<Outcome>> send(List<Record> batch) {
+    return delivery.send(batch);
+  }
+
+  @Override
+  public int maxBatchRecords() {
+    return config.maxBatchRecords;
+  }
+
+  @Override
+  public Duration linger() {
+    return config.linger;
+  }
+
+  @Override
+  public int maxInFlight() {
+    return config.maxInFlight;
+  }
+
+  /** Masks declared secrets, credential header values and API keys seen in bodies. */
+  @Override
+  public String redact(String text) {
+    return delivery.redact(text);
+  }
+
+  @Override
+  public String describe() {
+    return "http-sink " + config.method + " " + config.endpoint.getScheme() + "://"
+        + config.endpoint.getAuthority() + config.endpoint.getRawPath();
+  }
+
+  @Override
+  public void close() {
+    delivery.close();
+  }
+
+  public URI endpoint() {
+    return config.endpoint;
+  }
+
+  public String method() {
+    return config.method;
+  }
+
+  /** The request headers in order, as {@code [name, value]} pairs (values may be credentials). */
+  public List<Map.Entry<String, String>> headers() {
+    return List.copyOf(config.headers);
+  }
+
+  public String userAgent() {
+    return config.userAgent;
+  }
+
+  public Duration connectTimeout() {
+    return config.connectTimeout;
+  }
+
+  public Duration requestTimeout() {
+    return config.requestTimeout;
+  }
+
+  public Duration backoffMin() {
+    return config.backoffMin;
+  }
+
+  public Duration backoffMax() {
+    return config.backoffMax;
+  }
+
+  public int maxAttempts() {
+    return config.maxAttempts;
+  }
+
+  public boolean gzip() {
+    return config.gzip;
+  }
+
+  public BodyMode bodyMode() {
+    return config.bodyMode;
+  }
+
+  /** True when Amplitude's response rules apply (set, or automatic for Amplitude's hosts). */
+  public boolean amplitude() {
+    return config.amplitude == AmplitudeMode.ON
+        || (config.amplitude == AmplitudeMode.AUTO && isAmplitudeHost(config.endpoint));
+  }
+
+  public int maxRequestRecords() {
+    return config.maxRequestRecords;
+  }
+
+  public int maxRequestBytes() {
+    return config.maxRequestBytes;
+  }
+
+  public int maxConcurrentRequests() {
+    return config.maxConcurrentRequests;
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+
+  static boolean isAmplitudeHost(URI uri) {
+    String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+    return host.equals("api2.amplitude.com") || host.equals("api.eu.amplitude.com");
+  }
+
+  /** Settings for an {@link HttpSink}. Every setting but {@link #endpoint} has a default. */
+  public static final class Builder {
+    URI endpoint;
+    String method = DEFAULT_METHOD;
+    final List<Map.Entry<String, String>> headers = new ArrayList<>();
+    String userAgent = DEFAULT_USER_AGENT;
+    Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    Duration backoffMin = DEFAULT_BACKOFF_MIN;
+    Duration backoffMax = DEFAULT_BACKOFF_MAX;
+    int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    Duration faultRetryDelay = DEFAULT_FAULT_RETRY_DELAY;
+    boolean gzip = true;
+    int gzipMinBytes = DEFAULT_GZIP_MIN_BYTES;
+    int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
+    Duration linger = Duration.ZERO;
+    int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+    int maxRequestRecords; // 0: derived in build()
+    int maxRequestBytes; // 0: derived in build()
+    BodyMode bodyMode = BodyMode.mergeOn("events");
+    AmplitudeMode amplitude = AmplitudeMode.AUTO;
+    Secrets secrets = Secrets.none();
+    final List<String> redactValues = new ArrayList<>();
+    Clock clock = Clock.systemUTC();
+    ScheduledExecutorService scheduler;
+    DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+    String name = "http-sink";
+
+    private Builder() {}
+
+    private Builder(Builder o) {
+      endpoint = o.endpoint;
+      method = o.method;
+      headers.addAll(o.headers);
+      userAgent = o.userAgent;
+      connectTimeout = o.connectTimeout;
+      requestTimeout = o.requestTimeout;
+      backoffMin = o.backoffMin;
+      backoffMax = o.backoffMax;
+      maxAttempts = o.maxAttempts;
+      faultRetryDelay = o.faultRetryDelay;
+      gzip = o.gzip;
+      gzipMinBytes = o.gzipMinBytes;
+      maxBatchRecords = o.maxBatchRecords;
+      linger = o.linger;
+      maxInFlight = o.maxInFlight;
+      maxConcurrentRequests = o.maxConcurrentRequests;
+      maxRequestRecords = o.maxRequestRecords;
+      maxRequestBytes = o.maxRequestBytes;
+      bodyMode = o.bodyMode;
+      amplitude = o.amplitude;
+      secrets = o.secrets;
+      redactValues.addAll(o.redactValues);
+      clock = o.clock;
+      scheduler = o.scheduler;
+      jitter = o.jitter;
+      name = o.name;
+    }
+
+    /** The URL, {@code http} or {@code https}. Required. */
+    public Builder endpoint(URI endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint == null");
+      String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException("endpoint must be an http or https URL: " + endpoint);
+      }
+      if (endpoint.getHost() == null) throw new IllegalArgumentException("endpoint has no host: " + endpoint);
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /** The URL as text. */
+    public Builder endpoint(String endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint == null");
+      try {
+        return endpoint(new URI(endpoint.trim()));
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("endpoint is not a URL: " + e.getMessage());
+      }
+    }
+
+    /** The HTTP method. Default {@code POST}. */
+    public Builder method(String method) {
+      Objects.requireNonNull(method, "method == null");
+      if (!method.matches("[A-Za-z]+")) throw new IllegalArgumentException("invalid method: " + method);
+      this.method = method.toUpperCase(Locale.ROOT);
+      return this;
+    }
+
+    /**
+     * Adds a request header. Default: {@code Content-Type: application/json} when no content type is
+     * set. Values of credential headers ({@code Authorization}, names containing key, token, secret...)
+     * are never logged and are masked by {@link HttpSink#redact}.
+     */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "header name == null");
+      Objects.requireNonNull(value, "header value == null");
+      try {
+        HttpRequest.newBuilder(URI.create("http://localhost/")).header(name, value);
+      } catch (IllegalArgumentException e) {
+        // The JDK refuses restricted headers (Host, Content-Length...) only when sending: fail now.
+        throw new IllegalArgumentException("header " + name + " is not allowed: " + e.getMessage());
+      }
+      headers.add(Map.entry(name, value));
+      return this;
+    }
+
+    /** Removes every header set so far. */
+    public Builder clearHeaders() {
+      headers.clear();
+      return this;
+    }
+
+    /** The {@code User-Agent}. Default {@value HttpSink#DEFAULT_USER_AGENT}. */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = Objects.requireNonNull(userAgent, "userAgent == null");
+      return this;
+    }
+
+    /** TCP (and TLS) connect timeout. Default 1 s; 1 ms to 10 min. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = requireRange("connectTimeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(10));
+      return this;
+    }
+
+    /** Time for one whole request to answer. Default 15 s; 1 ms to 10 min. */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = requireRange("requestTimeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(10));
+      return this;
+    }
+
+    /**
+     * The in-request retry backoff: from {@code min}, times 1.5 per attempt, capped at {@code max},
+     * with jitter. A {@code Retry-After} longer than {@code max} is not waited in-request: the records
+     * go back to the core with that delay. Default 1 s to 60 s (Fluvio's {@code backoff_min/max}).
+     */
+    public Builder backoff(Duration min, Duration max) {
+      requireRange("backoffMin", min, Duration.ZERO, Duration.ofHours(1));
+      requireRange("backoffMax", max, Duration.ZERO, Duration.ofHours(24));
+      if (max.compareTo(min) < 0) throw new IllegalArgumentException("backoffMax < backoffMin: " + max + " < " + min);
+      this.backoffMin = min;
+      this.backoffMax = max;
+      return this;
+    }
+
+    /** Attempts per request, the first included, before records return to the core. Default 3; 1 to 100. */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1 || maxAttempts > 100) {
+        throw new IllegalArgumentException("maxAttempts out of range [1, 100]: " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** How long records wait after a configuration fault (401, 403, invalid key). Default 60 s. */
+    public Builder faultRetryDelay(Duration delay) {
+      this.faultRetryDelay = requireRange("faultRetryDelay", delay, Duration.ZERO, Duration.ofHours(24));
+      return this;
+    }
+
+    /** Compresses bodies of at least {@link #gzipMinBytes} bytes. Default on. */
+    public Builder gzip(boolean enabled) {
+      this.gzip = enabled;
+      return this;
+    }
+
+    /** The smallest body that is gzipped when {@link #gzip} is on. Default 4096; 0 gzips every body. */
+    public Builder gzipMinBytes(int bytes) {
+      if (bytes < 0) throw new IllegalArgumentException("gzipMinBytes < 0: " + bytes);
+      this.gzipMinBytes = bytes;
+      return this;
+    }
+
+    /** The most records the core hands to one send. Default 500; 1 to 100000. */
+    public Builder maxBatchRecords(int records) {
+      if (records < 1 || records > 100_000) {
+        throw new IllegalArgumentException("maxBatchRecords out of range [1, 100000]: " + records);
+      }
+      this.maxBatchRecords = records;
+      return this;
+    }
+
+    /** How long the core waits for a batch to fill. Default 0; up to 1 min. */
+    public Builder linger(Duration linger) {
+      this.linger = requireRange("linger", linger, Duration.ZERO, Duration.ofMinutes(1));
+      return this;
+    }
+
+    /** How many batches may be outstanding at once. Default 4; 1 to 1024. */
+    public Builder maxInFlight(int batches) {
+      if (batches < 1 || batches > 1024) throw new IllegalArgumentException("maxInFlight out of range [1, 1024]: " + batches);
+      this.maxInFlight = batches;
+      return this;
+    }
+
+    /** How many HTTP requests this sink runs at once. Default 16; 1 to 1024. */
+    public Builder maxConcurrentRequests(int requests) {
+      if (requests < 1 || requests > 1024) {
+        throw new IllegalArgumentException("maxConcurrentRequests out of range [1, 1024]: " + requests);
+      }
+      this.maxConcurrentRequests = requests;
+      return this;
+    }
+
+    /**
+     * The most records (in merge mode: merged array elements) in one request. Default: 2000 in
+     * Amplitude mode, otherwise {@link #maxBatchRecords}.
+     */
+    public Builder maxRequestRecords(int records) {
+      if (records < 1) throw new IllegalArgumentException("maxRequestRecords < 1: " + records);
+      this.maxRequestRecords = records;
+      return this;
+    }
+
+    /**
+     * The most body bytes (before gzip) in one request; a single record larger than this is still sent
+     * alone. Default: 1,000,000 in Amplitude mode, otherwise 5 MiB.
+     */
+    public Builder maxRequestBytes(int bytes) {
+      if (bytes < 64) throw new IllegalArgumentException("maxRequestBytes < 64: " + bytes);
+      this.maxRequestBytes = bytes;
+      return this;
+    }
+
+    /** How a batch becomes bodies. Default {@code BodyMode.mergeOn("events")}. */
+    public Builder bodyMode(BodyMode mode) {
+      this.bodyMode = Objects.requireNonNull(mode, "bodyMode == null");
+      return this;
+    }
+
+    /** Amplitude's response rules. Default {@link AmplitudeMode#AUTO}. */
+    public Builder amplitude(AmplitudeMode mode) {
+      this.amplitude = Objects.requireNonNull(mode, "amplitude == null");
+      return this;
+    }
+
+    /** Secrets to mask in every message this sink produces. Default none. */
+    public Builder secrets(Secrets secrets) {
+      this.secrets = Objects.requireNonNull(secrets, "secrets == null");
+      return this;
+    }
+
+    /** One more value to mask in messages (an API key that is not a declared secret). */
+    public Builder redactValue(String value) {
+      Objects.requireNonNull(value, "value == null");
+      if (!value.isEmpty()) redactValues.add(value);
+      return this;
+    }
+
+    /** The clock that dates {@code Retry-After} HTTP dates are measured against. Default UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /**
+     * Where in-request retries wait (resilience4j schedules each retry on it with its delay). Default:
+     * a single daemon thread owned by the sink. Tests inject one that records delays and runs at once.
+     * An injected scheduler is not shut down by {@link HttpSink#close()}.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler == null");
+      return this;
+    }
+
+    /** Randomness for backoff jitter: values in [0, 1). Default {@code ThreadLocalRandom}. */
+    public Builder jitter(DoubleSupplier jitter) {
+      this.jitter = Objects.requireNonNull(jitter, "jitter == null");
+      return this;
+    }
+
+    /** A name for threads and messages. Default {@code http-sink}. */
+    public Builder name(String name) {
+      Objects.requireNonNull(name, "name == null");
+      if (!name.matches("[A-Za-z0-9._-]{1,64}")) throw new IllegalArgumentException("invalid name: " + name);
+      this.name = name;
+      return this;
+    }
+
+    /** @throws IllegalStateException if no endpoint is set */
+    public HttpSink build() {
+      if (endpoint == null) throw new IllegalStateException("endpoint is required");
+      boolean amp = amplitude == AmplitudeMode.ON || (amplitude == AmplitudeMode.AUTO && isAmplitudeHost(endpoint));
+      Builder b = new Builder(this);
+      if (b.maxRequestRecords == 0) b.maxRequestRecords = amp ? AMPLITUDE_MAX_REQUEST_EVENTS : b.maxBatchRecords;
+      if (b.maxRequestBytes == 0) b.maxRequestBytes = amp ? AMPLITUDE_MAX_REQUEST_BYTES : DEFAULT_MAX_REQUEST_BYTES;
+      boolean hasContentType = false;
+      for (Map.Entry<String, String> h : b.headers) {
+        if (h.getKey().equalsIgnoreCase("Content-Type")) hasContentType = true;
+      }
+      if (!hasContentType) b.headers.add(0, Map.entry("Content-Type", "application/json"));
+      return new HttpSink(b);
+    }
+
+    private static Duration requireRange(String name, Duration value, Duration min, Duration max) {
+      Objects.requireNonNull(value, name + " == null");
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + " out of range [" + min + ", " + max + "]: " + value);
+      }
+      return value;
+    }
+  }
+
+  /** Header names whose values are credentials: never logged, masked by {@link #redact}. */
+  public static boolean isCredentialHeader(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.equals("authorization") || n.equals("proxy-authorization") || n.equals("cookie")
+        || n.contains("key") || n.contains("token") || n.contains("secret") || n.contains("auth")
+        || n.contains("password") || n.contains("signature") || n.contains("session");
+  }
+}

@@ -1,0 +1,220 @@
+package dev.analytics.http.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.analytics.Record;
+import dev.analytics.http.BodyMode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Turns records into {@link Part}s and parts into request bodies, within the per-request limits. */
+final class Planner {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final BodyMode mode;
+  private final int maxRecords;
+  private final int maxBytes;
+  private final boolean amplitude;
+  private final byte[] fieldPrefix;
+
+  Planner(BodyMode mode, int maxRecords, int maxBytes, boolean amplitude) {
+    this.mode = mode;
+    this.maxRecords = maxRecords;
+    this.maxBytes = maxBytes;
+    this.amplitude = amplitude;
+    this.fieldPrefix = mode.field() == null
+        ? null
+        : concat(json(mode.field()), ":[".getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Serializes one record. In Amplitude mode, events without an {@code insert_id} get one from the
+   * record id (a copy: the record's value is never mutated) and the {@code api_key} is passed to
+   * {@code onApiKey} so that messages can mask it.
+   */
+  Part prepare(int index, Record record, Consumer<String> onApiKey) throws JsonProcessingException {
+    JsonNode value = record.value();
+    if (amplitude && value.isObject()) {
+      JsonNode key = value.get("api_key");
+      if (key != null && key.isTextual()) onApiKey.accept(key.asText());
+      value = withInsertIds((ObjectNode) value, record.id());
+    }
+    String field = mode.field();
+    if (mode.kind() == BodyMode.Kind.MERGE_ON_ARRAY_FIELD && value.isObject() && value.get(field) instanceof ArrayNode) {
+      ObjectNode rest = ((ObjectNode) value).deepCopy();
+      ArrayNode array = (ArrayNode) rest.remove(field);
+      byte[] restBytes = MAPPER.writeValueAsBytes(rest);
+      List<byte[]> elements = new ArrayList<>(array.size());
+      List<JsonNode> events = new ArrayList<>(array.size());
+      for (JsonNode e : array) {
+        elements.add(MAPPER.writeValueAsBytes(e));
+        events.add(e);
+      }
+      return new Part(index, new String(restBytes, StandardCharsets.UTF_8), restBytes, elements, null, events);
+    }
+    List<JsonNode> events = new ArrayList<>();
+    JsonNode array = value.isObject() ? value.get(field == null ? "events" : field) : null;
+    if (array instanceof ArrayNode) array.forEach(events::add);
+    return new Part(index, null, null, null, MAPPER.writeValueAsBytes(value), events);
+  }
+
+  private static JsonNode withInsertIds(ObjectNode value, String id) {
+    JsonNode events = value.get("events");
+    if (!(events instanceof ArrayNode)) return value;
+    boolean missing = false;
+    for (JsonNode e : events) {
+      if (e.isObject() && (e.get("insert_id") == null || e.get("insert_id").isNull())) missing = true;
+    }
+    if (!missing) return value;
+    ObjectNode copy = value.deepCopy();
+    ArrayNode array = (ArrayNode) copy.get("events");
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode e = array.get(i);
+      if (e.isObject() && (e.get("insert_id") == null || e.get("insert_id").isNull())) {
+        // One event per record is the usual case: the record id itself; several: id-<n>, still stable.
+        ((ObjectNode) e).put("insert_id", array.size() == 1 ? id : id + "-" + i);
+      }
+    }
+    return copy;
+  }
+
+  /** Groups and packs parts into requests, keeping the batch order within each group. */
+  List<Request> plan(List<Part> parts) {
+    List<Request> requests = new ArrayList<>();
+    switch (mode.kind()) {
+      case PER_RECORD:
+        for (Part p : parts) requests.add(single(p));
+        return requests;
+      case JSON_ARRAY:
+        pack(parts, requests, 2);
+        return requests;
+      default:
+        Map<String, List<Part>> groups = new LinkedHashMap<>();
+        for (Part p : parts) {
+          if (p.groupKey == null) {
+            requests.add(single(p));
+          } else {
+            groups.computeIfAbsent(p.groupKey, k -> new ArrayList<>()).add(p);
+          }
+        }
+        for (List<Part> group : groups.values()) {
+          byte[] rest = group.get(0).rest;
+          int overhead = rest.length + (rest.length > 2 ? 1 : 0) + fieldPrefix.length + 2;
+          pack(group, requests, overhead);
+        }
+        return requests;
+    }
+  }
+
+  private void pack(List<Part> parts, List<Request> out, int overhead) {
+    List<Part> current = new ArrayList<>();
+    int bytes = overhead;
+    int count = 0;
+    for (Part p : parts) {
+      if (!current.isEmpty() && (count + p.count() > maxRecords || bytes + p.size - 1 > maxBytes)) {
+        out.add(build(current));
+        current = new ArrayList<>();
+        bytes = overhead;
+        count = 0;
+      }
+      current.add(p);
+      bytes += p.size;
+      count += p.count();
+    }
+    if (!current.isEmpty()) out.add(build(current));
+  }
+
+  private Request single(Part p) {
+    if (p.groupKey != null) return build(List.of(p));
+    return new Request(List.of(p), p.whole, owners(List.of(p)));
+  }
+
+  /** Builds the body of parts that share a group (merge mode) or form one array. */
+  Request build(List<Part> parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (parts.get(0).groupKey != null) {
+      byte[] rest = parts.get(0).rest;
+      out.write(rest, 0, rest.length - 1);
+      if (rest.length > 2) out.write(',');
+      out.writeBytes(fieldPrefix);
+      boolean first = true;
+      for (Part p : parts) {
+        for (byte[] e : p.elements) {
+          if (!first) out.write(',');
+          out.writeBytes(e);
+          first = false;
+        }
+      }
+      out.write(']');
+      out.write('}');
+      return new Request(parts, out.toByteArray(), owners(parts));
+    }
+    if (mode.kind() == BodyMode.Kind.JSON_ARRAY) {
+      out.write('[');
+      for (int i = 0; i < parts.size(); i++) {
+        if (i > 0) out.write(',');
+        out.writeBytes(parts.get(i).whole);
+      }
+      out.write(']');
+      // Event indexes of a JSON array body have no defined meaning: no owner map.
+      return new Request(parts, out.toByteArray(), null);
+    }
+    return new Request(parts, parts.get(0).whole, owners(parts));
+  }
+
+  /** For each index of the body's {@code events} array, the position of its part in {@code parts}. */
+  private static int[] owners(List<Part> parts) {
+    int n = 0;
+    for (Part p : parts) n += p.events.size();
+    int[] owners = new int[n];
+    int i = 0;
+    for (int k = 0; k < parts.size(); k++) {
+      for (int j = 0; j < parts.get(k).events.size(); j++) owners[i++] = k;
+    }
+    return owners;
+  }
+
+  private static byte[] json(String s) {
+    try {
+      return MAPPER.writeValueAsBytes(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] r = new byte[a.length + b.length];
+    System.arraycopy(a, 0, r, 0, a.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  /** One HTTP request: its parts in body order, the body, and the event-index owners (or null). */
+  static final class Request {
+    final List<Part> parts;
+    final byte[] body;
+    final int[] eventOwner;
+
+    Request(List<Part> parts, byte[] body, int[] eventOwner) {
+      this.parts = parts;
+      this.body = body;
+      this.eventOwner = eventOwner;
+    }
+
+    /** The event at body index {@code i}, or null. */
+    JsonNode event(int i) {
+      if (eventOwner == null || i < 0 || i >= eventOwner.length) return null;
+      int seen = 0;
+      for (int k = 0; k < eventOwner[i]; k++) seen += parts.get(k).events.size();
+      return parts.get(eventOwner[i]).events.get(i - seen);
+    }
+  }
+}
