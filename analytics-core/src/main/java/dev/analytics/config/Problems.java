@@ -52,7 +52,7 @@ final class Problems {
     StringBuilder b = new StringBuilder("connector ").append(source);
     if (path != null && !path.isEmpty()) b.append(": ").append(path);
     if (line > 0) b.append(" (line ").append(line).append(')');
-    b.append(": ").append(problem);
-    return secrets.redact(b.toString());
+    // Only the problem can hold a value; the file name and key path come from outside the values.
+    return b.append(": ").append(secrets.redact(problem)).toString();
   }
 }
