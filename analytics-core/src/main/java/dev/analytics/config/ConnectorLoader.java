@@ -427,13 +427,19 @@ public final class ConnectorLoader {
   static String longestPathIn(String message, Map<String, Integer> paths) {
     String best = null;
     for (String path : paths.keySet()) {
-      if (path.isEmpty() || !path.contains(".") && !path.contains("[")) continue;
-      int at = message.indexOf(path);
-      if (at < 0) continue;
-      int end = at + path.length();
-      boolean boundary = end == message.length()
-          || !(Character.isLetterOrDigit(message.charAt(end)) || message.charAt(end) == '_' || message.charAt(end) == '-');
-      if (boundary && (best == null || path.length() > best.length())) best = path;
+      if (path.isEmpty()) continue;
+      // A top-level key alone is a common word ("meta", "http"): count it only as the head of a path.
+      boolean topLevel = !path.contains(".") && !path.contains("[");
+      for (int at = message.indexOf(path); at >= 0; at = message.indexOf(path, at + 1)) {
+        int end = at + path.length();
+        char next = end == message.length() ? ' ' : message.charAt(end);
+        char before = at == 0 ? ' ' : message.charAt(at - 1);
+        boolean boundary = topLevel
+            ? next == '.' || next == '['
+            : !(Character.isLetterOrDigit(next) || next == '_' || next == '-');
+        boolean starts = !(Character.isLetterOrDigit(before) || before == '_' || before == '.' || before == '-');
+        if (boundary && starts && (best == null || path.length() > best.length())) best = path;
+      }
     }
     return best;
   }
