@@ -112,7 +112,7 @@ public final class Analytics implements Closeable {
     Duration syncInterval = DEFAULT_SYNC_INTERVAL;
     long maxDiskBytes = DEFAULT_MAX_DISK_BYTES;
     int segmentBytes; // 0: derived from maxDiskBytes in build()
-    int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+    int maxRecordBytes; // 0: the default, capped at half a segment
     WhenFull whenFull = WhenFull.BLOCK;
     Duration blockTimeout = DEFAULT_BLOCK_TIMEOUT;
     Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
@@ -165,7 +165,10 @@ public final class Analytics implements Closeable {
       return this;
     }
 
-    /** The largest serialized envelope {@code emit()} accepts. Default 1 MiB; 64 bytes to 64 MiB. */
+    /**
+     * The largest serialized envelope {@code emit()} accepts. Default 1 MiB, or half a segment if that
+     * is smaller; 64 bytes to 64 MiB, and at most half of {@link #segmentBytes}.
+     */
     public Builder maxRecordBytes(int maxRecordBytes) {
       if (maxRecordBytes < 64 || maxRecordBytes > (64 << 20)) {
         throw new IllegalArgumentException("maxRecordBytes out of range [64, 67108864]: " + maxRecordBytes);
@@ -271,13 +274,14 @@ public final class Analytics implements Closeable {
         throw new IllegalArgumentException(
             "maxDiskBytes must hold at least two segments of " + segment + " bytes: " + maxDiskBytes);
       }
-      if (maxRecordBytes > segment / 2) {
+      int maxRecord = maxRecordBytes != 0 ? maxRecordBytes : Math.min(DEFAULT_MAX_RECORD_BYTES, segment / 2);
+      if (maxRecord > segment / 2) {
         throw new IllegalArgumentException(
-            "maxRecordBytes must be at most half of segmentBytes (" + segment + "): " + maxRecordBytes);
+            "maxRecordBytes must be at most half of segmentBytes (" + segment + "): " + maxRecord);
       }
       ObjectMapper mapper = objectMapper != null ? objectMapper : new ObjectMapper();
       Engine engine = Engine.open(new Engine.Config(
-          directory, durability, syncInterval, maxDiskBytes, segment, maxRecordBytes, whenFull,
+          directory, durability, syncInterval, maxDiskBytes, segment, maxRecord, whenFull,
           blockTimeout, closeTimeout, retryInitial, retryMax, listener, clock, mapper,
           List.copyOf(sinks.values())));
       Analytics analytics = new Analytics(engine);

@@ -7,29 +7,352 @@ import dev.analytics.Durability;
 import dev.analytics.Listener;
 import dev.analytics.Stats;
 import dev.analytics.WhenFull;
+import dev.analytics.internal.log.CursorStore;
+import dev.analytics.internal.log.EventLog;
+import dev.analytics.internal.log.FilePermissions;
+import dev.analytics.internal.log.LogEvents;
+import dev.analytics.internal.log.Storage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
-/** Placeholder while the engine is written. */
+/**
+ * The running instance behind {@link Analytics}: owns the directory lock, the event log, the
+ * background syncer, one dispatcher per sink and the dead-letter log.
+ *
+ * <pre>
+ * &lt;directory&gt;/.lock                          held while an instance is open
+ * &lt;directory&gt;/log/&lt;seq&gt;.seg                   segments (see SegmentFormat)
+ * &lt;directory&gt;/cursors/&lt;sink&gt;.cursor          per-sink checkpoints (see CursorStore)
+ * &lt;directory&gt;/dead-letters/dead-letters.jsonl
+ * </pre>
+ */
 public final class Engine {
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+  /** Everything {@link Analytics.Builder} validated. */
   public static final class Config {
+    final Path directory;
+    final Durability durability;
+    final Duration syncInterval;
+    final long maxDiskBytes;
+    final int segmentBytes;
+    final int maxRecordBytes;
+    final WhenFull whenFull;
+    final Duration blockTimeout;
+    final Duration closeTimeout;
+    final Duration retryInitial;
+    final Duration retryMax;
+    final Listener listener;
+    final Clock clock;
+    final ObjectMapper mapper;
+    final List<Analytics.SinkRoute> sinks;
+    Storage storage = Storage.DEFAULT;
+
     public Config(Path directory, Durability durability, Duration syncInterval, long maxDiskBytes,
         int segmentBytes, int maxRecordBytes, WhenFull whenFull, Duration blockTimeout,
         Duration closeTimeout, Duration retryInitial, Duration retryMax, Listener listener,
-        Clock clock, ObjectMapper mapper, List<Analytics.SinkRoute> sinks) {}
+        Clock clock, ObjectMapper mapper, List<Analytics.SinkRoute> sinks) {
+      this.directory = directory;
+      this.durability = durability;
+      this.syncInterval = syncInterval;
+      this.maxDiskBytes = maxDiskBytes;
+      this.segmentBytes = segmentBytes;
+      this.maxRecordBytes = maxRecordBytes;
+      this.whenFull = whenFull;
+      this.blockTimeout = blockTimeout;
+      this.closeTimeout = closeTimeout;
+      this.retryInitial = retryInitial;
+      this.retryMax = retryMax;
+      this.listener = listener;
+      this.clock = clock;
+      this.mapper = mapper;
+      this.sinks = sinks;
+    }
+
+    /** For tests: file operations with injected faults. */
+    public Config storage(Storage storage) {
+      this.storage = storage;
+      return this;
+    }
   }
 
+  private final Config config;
+  private final Path directory;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final ListenerRelay listener;
+  private final EventLog log;
+  private final EventSerializer serializer;
+  private final DeadLetterFile deadLetters;
+  private final Counters counters = new Counters();
+  private final List<Dispatcher> dispatchers = new ArrayList<>();
+  private final Object progress = new Object();
+  private final Thread syncer;
+  private volatile boolean closed;
+  private volatile boolean stopSyncer;
+  private Thread shutdownHook;
+
+  private Engine(Config config, FileChannel lockChannel, FileLock lock) throws IOException {
+    this.config = config;
+    this.directory = config.directory;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.listener = new ListenerRelay(config.listener, directory.getFileName().toString());
+    this.serializer = new EventSerializer(config.mapper);
+    CursorStore cursors = new CursorStore(directory.resolve("cursors"), config.storage);
+    cursors.deleteTemporaryFiles();
+    this.log = EventLog.open(new EventLog.Options(directory.resolve("log"), config.segmentBytes,
+        config.maxDiskBytes, config.whenFull, config.blockTimeout, config.durability, config.clock,
+        config.storage, new LogEventsToListener()), cursors.maxSeq());
+    this.deadLetters = new DeadLetterFile(directory.resolve("dead-letters"), config.storage, config.mapper, log);
+    Backoff backoff = new Backoff(config.retryInitial, config.retryMax, () -> ThreadLocalRandom.current().nextDouble());
+    long first = log.firstSeq();
+    for (Analytics.SinkRoute route : config.sinks) {
+      long saved = cursors.read(route.name());
+      long start = Math.max(saved < 0 ? first : saved, first);
+      start = Math.min(start, log.nextSeq());
+      dispatchers.add(new Dispatcher(route.name(), route.sink(), route.transforms(), log, start, cursors,
+          deadLetters, config.mapper, backoff, listener, counters, config.clock, this::onProgress));
+    }
+    log.release(minAcked());
+    log.onAppend(this::wakeDispatchers);
+    this.syncer = new Thread(this::syncLoop, "analytics-log-syncer-" + directory.getFileName());
+    this.syncer.setDaemon(true);
+  }
+
+  /**
+   * Takes the directory's lock, recovers the log and starts the dispatchers.
+   *
+   * @throws IllegalStateException if another live instance holds the directory
+   */
   public static Engine open(Config config) {
-    throw new UnsupportedOperationException("not yet");
+    Path directory = config.directory;
+    FileChannel lockChannel = null;
+    try {
+      Files.createDirectories(directory);
+      FilePermissions.restrictDirectory(directory);
+      Path lockFile = directory.resolve(".lock");
+      FilePermissions.createOwnerOnlyFile(lockFile);
+      lockChannel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = lockChannel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        lockChannel.close();
+        throw new IllegalStateException("directory " + directory + " is in use by another live Analytics instance "
+            + "(lock file " + lockFile + " is held); use one instance per directory, or another directory");
+      }
+      Engine engine = new Engine(config, lockChannel, lock);
+      engine.start();
+      return engine;
+    } catch (IOException e) {
+      closeQuietly(lockChannel);
+      throw new UncheckedIOException("cannot open analytics directory " + directory + ": " + e.getMessage(), e);
+    }
   }
 
-  public String emit(Object event) { throw new UnsupportedOperationException(); }
-  public boolean flush(Duration timeout) { throw new UnsupportedOperationException(); }
-  public Stats stats() { throw new UnsupportedOperationException(); }
-  public DeadLetters deadLetters() { throw new UnsupportedOperationException(); }
-  public Path directory() { throw new UnsupportedOperationException(); }
-  public void close() {}
-  public void registerShutdownHook() {}
+  private void start() {
+    syncer.start();
+    for (Dispatcher dispatcher : dispatchers) dispatcher.start();
+  }
+
+  public String emit(Object event) {
+    java.util.Objects.requireNonNull(event, "event == null");
+    if (closed) throw new IllegalStateException("closed: this Analytics instance no longer accepts events");
+    byte[] json = serializer.toJson(event);
+    int size = json.length + EventLog.ENVELOPE_OVERHEAD;
+    if (size > config.maxRecordBytes) {
+      throw new IllegalArgumentException("event of " + size + " bytes (with its envelope) exceeds maxRecordBytes "
+          + config.maxRecordBytes);
+    }
+    String id;
+    try {
+      id = log.append(json);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("closed: this Analytics instance no longer accepts events");
+    }
+    if (id != null) counters.emitted.increment();
+    return id;
+  }
+
+  public boolean flush(Duration timeout) {
+    long target = log.nextSeq();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Dispatcher dispatcher : dispatchers) dispatcher.flushUpTo(target);
+    synchronized (progress) {
+      while (minAcked() < target) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) return false;
+        try {
+          TimeUnit.NANOSECONDS.timedWait(progress, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  public Stats stats() {
+    long acked = minAcked();
+    long queued = Math.max(0, log.nextSeq() - acked);
+    long oldest = 0;
+    for (Dispatcher dispatcher : dispatchers) {
+      long pending = dispatcher.oldestPendingMillis();
+      if (pending != 0 && (oldest == 0 || pending < oldest)) oldest = pending;
+    }
+    Duration age = queued == 0 || oldest == 0
+        ? Duration.ZERO
+        : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
+    return new Stats(queued, queued == 0 ? 0 : log.bytesFrom(acked), age, counters.emitted.sum(),
+        counters.delivered.sum(), counters.retried.sum(), counters.deadLettered.sum(), log.dropped(),
+        log.corruptSkipped(), log.storageErrors());
+  }
+
+  public DeadLetters deadLetters() {
+    return deadLetters;
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public void close() {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+    }
+    boolean interrupted = Thread.interrupted();
+    try {
+      flush(config.closeTimeout);
+      for (Dispatcher dispatcher : dispatchers) dispatcher.stop(TimeUnit.SECONDS.toMillis(5));
+      for (Analytics.SinkRoute route : config.sinks) {
+        try {
+          route.sink().close();
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "sink " + route.name() + " failed to close", e);
+        }
+      }
+      // Not interrupt(): an interrupt during FileChannel I/O closes the channel under the log's feet.
+      stopSyncer = true;
+      java.util.concurrent.locks.LockSupport.unpark(syncer);
+      try {
+        syncer.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+      try {
+        log.close();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.ERROR, "final fsync of " + directory + " failed", e);
+      }
+      listener.close(1000);
+      try {
+        lock.release();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot release lock of " + directory, e);
+      }
+      closeQuietly(lockChannel);
+      removeShutdownHook();
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  public void registerShutdownHook() {
+    Thread hook = new Thread(this::close, "analytics-shutdown-" + directory.getFileName());
+    Runtime.getRuntime().addShutdownHook(hook);
+    shutdownHook = hook;
+  }
+
+  private void removeShutdownHook() {
+    Thread hook = shutdownHook;
+    if (hook == null || hook == Thread.currentThread()) return;
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down already.
+    }
+  }
+
+  private long minAcked() {
+    long min = Long.MAX_VALUE;
+    for (Dispatcher dispatcher : dispatchers) min = Math.min(min, dispatcher.ackedSeq());
+    return min == Long.MAX_VALUE ? log.nextSeq() : min;
+  }
+
+  private void wakeDispatchers() {
+    for (Dispatcher dispatcher : dispatchers) dispatcher.wake();
+  }
+
+  private void onProgress() {
+    log.release(minAcked());
+    synchronized (progress) {
+      progress.notifyAll();
+    }
+  }
+
+  /** Fsyncs every sync interval (PERIODIC) and keeps a spare segment ready. */
+  private void syncLoop() {
+    long intervalNanos = config.syncInterval.toNanos();
+    long tick = Math.min(intervalNanos, TimeUnit.MILLISECONDS.toNanos(50));
+    long lastSync = System.nanoTime();
+    while (!stopSyncer) {
+      log.prepareSpare();
+      long now = System.nanoTime();
+      if (now - lastSync >= intervalNanos) {
+        try {
+          log.sync();
+        } catch (UncheckedIOException e) {
+          LOG.log(System.Logger.Level.ERROR, "periodic fsync of " + directory + " failed", e);
+        }
+        lastSync = now;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(this, tick);
+    }
+  }
+
+  private final class LogEventsToListener implements LogEvents {
+    @Override
+    public void onCorruption(Path segment, long offset, long skippedRecords, String detail) {
+      listener.tell(l -> l.onCorruption(segment, offset, skippedRecords, detail));
+    }
+
+    @Override
+    public void onDropped(WhenFull policy, long count) {
+      LOG.log(System.Logger.Level.WARNING, "event log " + directory + " full: " + count + " event(s) dropped (" + policy + ")");
+      listener.tell(l -> l.onDropped(policy, count));
+    }
+
+    @Override
+    public void onStorageError(IOException error) {
+      LOG.log(System.Logger.Level.ERROR, "event log " + directory + " storage error", error);
+      listener.tell(l -> l.onStorageError(error));
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) return;
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // Nothing more to do.
+    }
+  }
 }

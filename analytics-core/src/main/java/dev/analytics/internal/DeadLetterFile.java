@@ -1,0 +1,174 @@
+package dev.analytics.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.analytics.DeadLetter;
+import dev.analytics.DeadLetters;
+import dev.analytics.internal.log.EventLog;
+import dev.analytics.internal.log.FilePermissions;
+import dev.analytics.internal.log.Storage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * The dead-letter log: one JSON object per line in {@code dead-letters.jsonl}, appended and fsynced
+ * before the dispatcher moves its cursor past the records, so a rejected record is never in neither
+ * place. Replay and purge rewrite the file atomically. Volumes are small (records that can never
+ * succeed), so simplicity wins over speed here.
+ *
+ * <pre>
+ * {"id":"…","sink":"…","reason":"…","time":"…","envelope":{…},"transformed":{…}}   ("transformed" optional)
+ * </pre>
+ */
+final class DeadLetterFile implements DeadLetters {
+  private static final System.Logger LOG = System.getLogger(DeadLetterFile.class.getName());
+
+  private final Path directory;
+  private final Path file;
+  private final Storage storage;
+  private final ObjectMapper mapper;
+  private final EventLog log;
+
+  DeadLetterFile(Path directory, Storage storage, ObjectMapper mapper, EventLog log) throws IOException {
+    this.directory = directory;
+    this.file = directory.resolve("dead-letters.jsonl");
+    this.storage = storage;
+    this.mapper = mapper;
+    this.log = log;
+    Files.createDirectories(directory);
+    FilePermissions.restrictDirectory(directory);
+    Files.deleteIfExists(directory.resolve("dead-letters.jsonl.tmp"));
+    FilePermissions.createOwnerOnlyFile(file);
+    cutTornLine();
+  }
+
+  /** A crash mid-append can leave a last line without its newline: cut it so the next append starts clean. */
+  private void cutTornLine() throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = channel.size();
+      if (size == 0) return;
+      ByteBuffer last = ByteBuffer.allocate(1);
+      channel.read(last, size - 1);
+      if (last.get(0) == '\n') return;
+      byte[] all = Files.readAllBytes(file);
+      int end = all.length;
+      while (end > 0 && all[end - 1] != '\n') end--;
+      LOG.log(System.Logger.Level.WARNING, "cut torn last line of " + file + " (" + (all.length - end) + " bytes)");
+      channel.truncate(end);
+    }
+  }
+
+  /** Appends and fsyncs {@code letters}. */
+  synchronized void append(List<DeadLetter> letters) throws IOException {
+    if (letters.isEmpty()) return;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (DeadLetter letter : letters) {
+      bytes.write(mapper.writeValueAsBytes(toJson(letter)));
+      bytes.write('\n');
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+      while (buffer.hasRemaining()) channel.write(buffer);
+      storage.sync(channel);
+    }
+  }
+
+  @Override
+  public synchronized List<DeadLetter> list() {
+    List<DeadLetter> letters = new ArrayList<>();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read dead letters " + file, e);
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank()) continue;
+      try {
+        letters.add(fromJson(mapper.readTree(line)));
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "unreadable dead letter at " + file + " line " + (i + 1) + " skipped");
+      }
+    }
+    return letters;
+  }
+
+  @Override
+  public synchronized int replay(Predicate<DeadLetter> which) {
+    Objects.requireNonNull(which, "which == null");
+    return rewrite(which, true);
+  }
+
+  @Override
+  public synchronized int purge(Predicate<DeadLetter> which) {
+    Objects.requireNonNull(which, "which == null");
+    return rewrite(which, false);
+  }
+
+  private int rewrite(Predicate<DeadLetter> which, boolean replay) {
+    List<DeadLetter> keep = new ArrayList<>();
+    List<DeadLetter> chosen = new ArrayList<>();
+    for (DeadLetter letter : list()) (which.test(letter) ? chosen : keep).add(letter);
+    if (chosen.isEmpty()) return 0;
+    if (replay) {
+      // Appended before the dead letters are removed: a crash in between replays twice, never loses.
+      for (DeadLetter letter : chosen) {
+        JsonNode envelope = letter.envelope();
+        try {
+          log.appendExisting(envelope.path("id").asText(letter.id()),
+              envelope.path("timestamp").asText(), mapper.writeValueAsBytes(envelope.path("event")));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      log.sync();
+    }
+    Path temp = directory.resolve("dead-letters.jsonl.tmp");
+    try {
+      FilePermissions.createOwnerOnlyFile(temp);
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        for (DeadLetter letter : keep) {
+          ByteBuffer line = ByteBuffer.wrap((mapper.writeValueAsString(toJson(letter)) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          while (line.hasRemaining()) channel.write(line);
+        }
+        storage.sync(channel);
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      storage.syncDirectory(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite dead letters " + file, e);
+    }
+    return chosen.size();
+  }
+
+  private ObjectNode toJson(DeadLetter letter) {
+    ObjectNode node = mapper.createObjectNode();
+    node.put("id", letter.id());
+    node.put("sink", letter.sink());
+    node.put("reason", letter.reason());
+    node.put("time", letter.time().toString());
+    node.set("envelope", letter.envelope());
+    letter.transformed().ifPresent(t -> node.set("transformed", t));
+    return node;
+  }
+
+  private static DeadLetter fromJson(JsonNode node) {
+    JsonNode transformed = node.get("transformed");
+    return new DeadLetter(node.get("id").asText(), node.get("sink").asText(), node.get("reason").asText(),
+        Instant.parse(node.get("time").asText()), node.get("envelope"), transformed);
+  }
+}

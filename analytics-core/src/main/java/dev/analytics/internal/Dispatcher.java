@@ -1,0 +1,491 @@
+package dev.analytics.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.analytics.DeadLetter;
+import dev.analytics.Outcome;
+import dev.analytics.Record;
+import dev.analytics.Sink;
+import dev.analytics.Transform;
+import dev.analytics.TransformException;
+import dev.analytics.internal.log.CursorStore;
+import dev.analytics.internal.log.EventLog;
+import dev.analytics.internal.log.LogReader;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Delivers one sink's records: reads batches from the sink's cursor, transforms them, sends them (up
+ * to the sink's in-flight limit), and advances the cursor in log order past records that are
+ * delivered or dead-lettered. Records the sink could not deliver are retried with backoff, forever.
+ * Heap use is bounded by the window: at most {@code maxInFlight} batches are held, sent or waiting.
+ *
+ * <p>Single-threaded: all state is owned by the dispatcher thread; sink completions arrive on a queue.
+ */
+final class Dispatcher implements Runnable {
+  private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+  private static final long CURSOR_WRITE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final String name;
+  private final Sink sink;
+  private final List<Transform> transforms;
+  private final EventLog log;
+  private final LogReader reader;
+  private final CursorStore cursors;
+  private final DeadLetterFile deadLetters;
+  private final ObjectMapper mapper;
+  private final Backoff backoff;
+  private final ListenerRelay listener;
+  private final Counters counters;
+  private final Clock clock;
+  private final Runnable onProgress;
+  private final int maxBatch;
+  private final int maxInFlight;
+  private final long lingerNanos;
+
+  private final ArrayDeque<Batch> window = new ArrayDeque<>();
+  private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean parked = new AtomicBoolean();
+  private final Thread thread;
+  private volatile boolean stopping;
+  private volatile long ackedSeq;
+  private volatile long flushUpTo;
+  private volatile long oldestPendingMillis;
+  private long persistedSeq;
+  private long lastCursorWrite;
+  private long lingerStart;
+
+  Dispatcher(String name, Sink sink, List<Transform> transforms, EventLog log, long startSeq,
+      CursorStore cursors, DeadLetterFile deadLetters, ObjectMapper mapper, Backoff backoff,
+      ListenerRelay listener, Counters counters, Clock clock, Runnable onProgress) {
+    this.name = name;
+    this.sink = sink;
+    this.transforms = transforms;
+    this.log = log;
+    this.reader = log.reader(startSeq);
+    this.cursors = cursors;
+    this.deadLetters = deadLetters;
+    this.mapper = mapper;
+    this.backoff = backoff;
+    this.listener = listener;
+    this.counters = counters;
+    this.clock = clock;
+    this.onProgress = onProgress;
+    this.maxBatch = Math.max(1, sink.maxBatchRecords());
+    this.maxInFlight = Math.max(1, sink.maxInFlight());
+    this.lingerNanos = Math.max(0, sink.linger().toNanos());
+    this.ackedSeq = startSeq;
+    this.persistedSeq = startSeq;
+    this.thread = new Thread(this, "analytics-dispatcher-" + name);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Everything below this seq is delivered or dead-lettered. */
+  long ackedSeq() {
+    return ackedSeq;
+  }
+
+  /** Millis timestamp of the oldest record in the window, or 0. */
+  long oldestPendingMillis() {
+    return oldestPendingMillis;
+  }
+
+  /** New records were appended. Cheap when the dispatcher is busy. */
+  void wake() {
+    if (parked.get()) LockSupport.unpark(thread);
+  }
+
+  /** Sends records up to {@code seq} without lingering. */
+  void flushUpTo(long seq) {
+    if (seq > flushUpTo) flushUpTo = seq;
+    LockSupport.unpark(thread);
+  }
+
+  /** Stops after the current step; records not acknowledged stay on disk. */
+  void stop(long timeoutMillis) {
+    stopping = true;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(timeoutMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) LOG.log(System.Logger.Level.WARNING, "dispatcher " + name + " did not stop in time");
+  }
+
+  @Override
+  public void run() {
+    try {
+      sink.open(new SinkContext());
+      while (!stopping) {
+        try {
+          step();
+        } catch (RuntimeException | IOException e) {
+          // A bug or an I/O error must not end delivery: report it and go on after a pause.
+          LOG.log(System.Logger.Level.ERROR, "dispatcher " + name + " failed a step; retrying", e);
+          LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+        }
+      }
+    } catch (Throwable t) {
+      LOG.log(System.Logger.Level.ERROR, "dispatcher " + name + " stopped by an error", t);
+    } finally {
+      persistCursor(true);
+      reader.close();
+    }
+  }
+
+  private void step() throws IOException {
+    boolean progressed = drainCompletions();
+    progressed |= popFinishedBatches();
+    long now = System.nanoTime();
+    resendDue(now);
+    long lingerDeadline = fillWindow(now);
+    persistCursor(false);
+    if (progressed) onProgress.run();
+    updateOldestPending();
+    park(now, lingerDeadline);
+  }
+
+  private boolean drainCompletions() {
+    boolean any = false;
+    Completion completion;
+    while ((completion = completions.poll()) != null) {
+      apply(completion);
+      any = true;
+    }
+    return any;
+  }
+
+  private void apply(Completion completion) {
+    Batch batch = completion.batch;
+    batch.inFlight = false;
+    List<Item> sent = completion.sent;
+    List<Outcome> outcomes = completion.outcomes;
+    if (completion.error != null || outcomes == null || outcomes.size() != sent.size()) {
+      String why = completion.error != null
+          ? String.valueOf(completion.error)
+          : "sink returned " + (outcomes == null ? "null" : outcomes.size()) + " outcomes for " + sent.size() + " records";
+      LOG.log(System.Logger.Level.WARNING, "sink " + name + ": " + sink.redact(why) + "; retrying the batch");
+      scheduleRetry(batch, sent, 0);
+      return;
+    }
+    List<Item> retry = new ArrayList<>();
+    List<Item> rejected = new ArrayList<>();
+    long retryAfter = 0;
+    for (int i = 0; i < sent.size(); i++) {
+      Item item = sent.get(i);
+      Outcome outcome = outcomes.get(i);
+      switch (outcome == null ? Outcome.Kind.RETRY : outcome.kind()) {
+        case DELIVERED:
+          counters.delivered.increment();
+          break;
+        case REJECTED:
+          item.rejection = outcome.reason().orElse("rejected");
+          rejected.add(item);
+          break;
+        default:
+          retry.add(item);
+          if (outcome != null && outcome.retryAfter().isPresent()) {
+            retryAfter = Math.max(retryAfter, outcome.retryAfter().get().toNanos());
+          }
+      }
+    }
+    if (!deadLetter(rejected)) retry.addAll(rejected);
+    if (retry.isEmpty()) {
+      batch.done = true;
+    } else {
+      scheduleRetry(batch, retry, retryAfter);
+    }
+  }
+
+  private void scheduleRetry(Batch batch, List<Item> items, long minDelayNanos) {
+    batch.pending = items;
+    batch.attempt++;
+    long delay = Math.max(backoff.delayNanos(batch.attempt), minDelayNanos);
+    batch.retryAt = System.nanoTime() + delay;
+    int count = items.size();
+    listener.tell(l -> l.onRetry(name, count, java.time.Duration.ofNanos(delay)));
+  }
+
+  /** Writes dead letters durably; false if that failed (the records are then retried, not lost). */
+  private boolean deadLetter(List<Item> items) {
+    if (items.isEmpty()) return true;
+    List<DeadLetter> letters = new ArrayList<>(items.size());
+    Instant now = clock.instant();
+    for (Item item : items) {
+      letters.add(new DeadLetter(item.record.id(), name, redact(item.rejection), now,
+          item.record.value(), item.transformed == null ? null : redactJson(item.transformed.value())));
+    }
+    try {
+      deadLetters.append(letters);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.ERROR, "cannot write dead letters for sink " + name + "; will retry", e);
+      return false;
+    }
+    counters.deadLettered.add(letters.size());
+    for (DeadLetter letter : letters) {
+      LOG.log(System.Logger.Level.WARNING, "sink " + name + " dead-lettered " + letter.id() + ": " + letter.reason());
+      listener.tell(l -> l.onDeadLetter(letter));
+    }
+    return true;
+  }
+
+  private String redact(String text) {
+    String result = sink.redact(text);
+    for (Transform transform : transforms) result = transform.redact(result);
+    return result;
+  }
+
+  private JsonNode redactJson(JsonNode value) {
+    try {
+      String text = mapper.writeValueAsString(value);
+      String redacted = redact(text);
+      return redacted.equals(text) ? value : mapper.readTree(redacted);
+    } catch (IOException e) {
+      return mapper.getNodeFactory().textNode("<transformed value not kept: it could not be redacted>");
+    }
+  }
+
+  private boolean popFinishedBatches() {
+    boolean advanced = false;
+    while (!window.isEmpty() && window.peekFirst().done) {
+      ackedSeq = window.pollFirst().endSeq;
+      advanced = true;
+    }
+    if (window.isEmpty() && ackedSeq < reader.nextSeq()) {
+      ackedSeq = reader.nextSeq(); // records skipped as corrupt or dropped
+      advanced = true;
+    }
+    if (advanced) log.release(ackedSeq);
+    return advanced;
+  }
+
+  private void resendDue(long now) {
+    for (Batch batch : window) {
+      if (!batch.done && !batch.inFlight && batch.pending != null && batch.retryAt - now <= 0) {
+        counters.retried.add(batch.pending.size());
+        send(batch, batch.pending);
+      }
+    }
+  }
+
+  /** Reads, transforms and sends new batches while the window has room; returns a linger deadline or 0. */
+  private long fillWindow(long now) throws IOException {
+    while (window.size() < maxInFlight && !stopping) {
+      long available = log.nextSeq() - reader.nextSeq();
+      if (available <= 0) {
+        lingerStart = 0;
+        return 0;
+      }
+      if (available < maxBatch && lingerNanos > 0 && flushUpTo <= reader.nextSeq()) {
+        if (lingerStart == 0) lingerStart = now;
+        long deadline = lingerStart + lingerNanos;
+        if (deadline - now > 0) return deadline;
+      }
+      lingerStart = 0;
+      List<LogReader.Entry> entries = new ArrayList<>(Math.min(maxBatch, (int) Math.min(available, Integer.MAX_VALUE)));
+      reader.read(maxBatch, entries);
+      if (entries.isEmpty()) return 0;
+      Batch batch = new Batch(reader.nextSeq());
+      window.addLast(batch);
+      List<Item> sendable = new ArrayList<>(entries.size());
+      List<Item> failed = new ArrayList<>();
+      for (LogReader.Entry entry : entries) {
+        Item item = toItem(entry);
+        if (item == null) continue;
+        if (batch.firstTimestampMillis == 0) batch.firstTimestampMillis = item.record.timestamp().toEpochMilli();
+        if (item.rejection == null) sendable.add(item);
+        else failed.add(item);
+      }
+      if (!deadLetter(failed)) sendable.addAll(failed);
+      if (sendable.isEmpty()) {
+        batch.done = true;
+      } else {
+        send(batch, sendable);
+      }
+    }
+    return 0;
+  }
+
+  private Item toItem(LogReader.Entry entry) {
+    JsonNode envelope;
+    Record record;
+    try {
+      envelope = mapper.readTree(entry.payload);
+      record = Record.of(envelope.get("id").asText(), Instant.parse(envelope.get("timestamp").asText()), envelope);
+    } catch (IOException | RuntimeException e) {
+      // The checksum matched, so these are the bytes that were written; they cannot be delivered.
+      LOG.log(System.Logger.Level.ERROR, "unreadable record " + entry.seq + " in " + log.directory() + " skipped", e);
+      return null;
+    }
+    Item item = new Item(record);
+    JsonNode value = envelope;
+    for (int i = 0; i < transforms.size(); i++) {
+      Transform transform = transforms.get(i);
+      try {
+        value = transform.apply(value);
+        if (value == null) throw new TransformException("returned null");
+      } catch (TransformException | RuntimeException e) {
+        item.rejection = "transform #" + (i + 1) + " (" + transform.describe() + ") failed on record "
+            + record.id() + ": " + (e instanceof TransformException ? e.getMessage() : e.toString());
+        return item;
+      }
+    }
+    item.transformed = record.withValue(value);
+    return item;
+  }
+
+  private void send(Batch batch, List<Item> items) {
+    batch.inFlight = true;
+    batch.pending = null;
+    List<Record> records = new ArrayList<>(items.size());
+    List<Item> toSend = new ArrayList<>(items.size());
+    List<Item> failedTransforms = new ArrayList<>();
+    for (Item item : items) {
+      if (item.transformed == null) failedTransforms.add(item); // dead-lettering failed before; try again
+      else {
+        records.add(item.transformed);
+        toSend.add(item);
+      }
+    }
+    if (!failedTransforms.isEmpty() && !deadLetter(failedTransforms)) {
+      batch.inFlight = false;
+      scheduleRetry(batch, items, 0);
+      return;
+    }
+    if (toSend.isEmpty()) {
+      batch.inFlight = false;
+      batch.done = true;
+      return;
+    }
+    CompletionStage<List<Outcome>> stage;
+    try {
+      stage = sink.send(records);
+    } catch (RuntimeException e) {
+      completions.add(new Completion(batch, toSend, null, e));
+      return;
+    }
+    stage.whenComplete((outcomes, error) -> {
+      completions.add(new Completion(batch, toSend, outcomes, error));
+      LockSupport.unpark(thread);
+    });
+  }
+
+  private void persistCursor(boolean force) {
+    long acked = ackedSeq;
+    if (acked == persistedSeq) return;
+    long now = System.nanoTime();
+    if (!force && now - lastCursorWrite < CURSOR_WRITE_INTERVAL_NANOS) return;
+    try {
+      cursors.write(name, acked);
+      persistedSeq = acked;
+    } catch (IOException e) {
+      // The records after the saved cursor are delivered again after a restart: at-least-once holds.
+      LOG.log(System.Logger.Level.WARNING, "cannot save cursor of sink " + name, e);
+    }
+    lastCursorWrite = now;
+  }
+
+  private void updateOldestPending() {
+    Batch head = window.peekFirst();
+    oldestPendingMillis = head == null ? 0 : head.firstTimestampMillis;
+  }
+
+  private void park(long now, long lingerDeadline) {
+    if (stopping || !completions.isEmpty()) return;
+    long wait = IDLE_PARK_NANOS;
+    if (lingerDeadline != 0) wait = Math.min(wait, lingerDeadline - now);
+    for (Batch batch : window) {
+      if (!batch.done && !batch.inFlight && batch.pending != null) wait = Math.min(wait, batch.retryAt - now);
+    }
+    boolean canRead = window.size() < maxInFlight && lingerDeadline == 0;
+    if (canRead && log.nextSeq() > reader.nextSeq()) return;
+    if (wait <= 0) return;
+    parked.set(true);
+    // Re-check after announcing the park, so an append racing with it is not missed.
+    if ((canRead && log.nextSeq() > reader.nextSeq()) || !completions.isEmpty() || stopping) {
+      parked.set(false);
+      return;
+    }
+    LockSupport.parkNanos(this, wait);
+    parked.set(false);
+  }
+
+  private final class SinkContext implements Sink.Context {
+    private volatile boolean faulted;
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public void reportFault(String message) {
+      String safe = redact(message);
+      LOG.log(System.Logger.Level.ERROR, "sink " + name + " configuration fault, holding its records: " + safe);
+      faulted = true;
+      listener.tell(l -> l.onSinkFault(name, safe));
+    }
+
+    @Override
+    public void clearFault() {
+      if (!faulted) return;
+      faulted = false;
+      LOG.log(System.Logger.Level.INFO, "sink " + name + " configuration fault cleared");
+      listener.tell(l -> l.onSinkFaultCleared(name));
+    }
+  }
+
+  /** Records read together, acknowledged together once all are delivered or dead-lettered. */
+  private static final class Batch {
+    final long endSeq;
+    long firstTimestampMillis;
+    List<Item> pending;
+    int attempt;
+    long retryAt;
+    boolean inFlight;
+    boolean done;
+
+    Batch(long endSeq) {
+      this.endSeq = endSeq;
+    }
+  }
+
+  private static final class Item {
+    final Record record;
+    Record transformed;
+    String rejection;
+
+    Item(Record record) {
+      this.record = record;
+    }
+  }
+
+  private static final class Completion {
+    final Batch batch;
+    final List<Item> sent;
+    final List<Outcome> outcomes;
+    final Throwable error;
+
+    Completion(Batch batch, List<Item> sent, List<Outcome> outcomes, Throwable error) {
+      this.batch = batch;
+      this.sent = sent;
+      this.outcomes = outcomes;
+      this.error = error;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.analytics.internal.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * Each sink's checkpoint: the seq of the first record it has not finished. One small file per sink,
+ * replaced atomically (write a temporary file, fsync it, rename it over the old one, fsync the
+ * directory), so a crash leaves either the old or the new cursor, never a mix.
+ *
+ * <pre>
+ * &lt;sink&gt;.cursor, 16 bytes, big-endian
+ *   0  int   magic 0x41435552 ("ACUR")
+ *   4  long  seq
+ *  12  int   CRC32C of bytes 0..11
+ * </pre>
+ */
+public final class CursorStore {
+  private static final System.Logger LOG = System.getLogger(CursorStore.class.getName());
+  private static final int MAGIC = 0x41435552;
+  private static final String SUFFIX = ".cursor";
+
+  private final Path directory;
+  private final Storage storage;
+
+  public CursorStore(Path directory, Storage storage) throws IOException {
+    this.directory = directory;
+    this.storage = storage;
+    Files.createDirectories(directory);
+    FilePermissions.restrictDirectory(directory);
+  }
+
+  /** The sink's saved seq, or -1 when it has none or the file is damaged (then it starts over). */
+  public long read(String sink) {
+    Path path = directory.resolve(sink + SUFFIX);
+    try {
+      byte[] bytes = Files.readAllBytes(path);
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      if (bytes.length == 16 && buffer.getInt(0) == MAGIC && buffer.getInt(12) == crc(bytes)) {
+        return buffer.getLong(4);
+      }
+      LOG.log(System.Logger.Level.WARNING, "damaged cursor " + path + " ignored; the sink starts from the oldest record kept");
+    } catch (NoSuchFileException e) {
+      // A new sink.
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot read cursor " + path + "; the sink starts from the oldest record kept", e);
+    }
+    return -1;
+  }
+
+  /** The highest seq any cursor file records, or 0. */
+  public long maxSeq() throws IOException {
+    long max = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        max = Math.max(max, read(name.substring(0, name.length() - SUFFIX.length())));
+      }
+    }
+    return max;
+  }
+
+  public void write(String sink, long seq) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(16);
+    buffer.putInt(0, MAGIC).putLong(4, seq);
+    buffer.putInt(12, crc(buffer.array()));
+    Path target = directory.resolve(sink + SUFFIX);
+    Path temp = directory.resolve(sink + SUFFIX + ".tmp");
+    Files.deleteIfExists(temp);
+    FilePermissions.createOwnerOnlyFile(temp);
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      while (buffer.hasRemaining()) channel.write(buffer);
+      storage.sync(channel);
+    }
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    storage.syncDirectory(directory);
+  }
+
+  /** Removes leftover temporary files of interrupted writes. */
+  public void deleteTemporaryFiles() throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.tmp")) {
+      for (Path file : files) Files.deleteIfExists(file);
+    }
+  }
+
+  private static int crc(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, 12);
+    return (int) crc.getValue();
+  }
+}

@@ -1,0 +1,687 @@
+package dev.analytics.internal.log;
+
+import dev.analytics.Durability;
+import dev.analytics.QueueFullException;
+import dev.analytics.WhenFull;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The durable local queue: an append-only sequence of records in fixed-size, preallocated segment
+ * files (format in {@link SegmentFormat}), written through a memory mapping so that an append is a
+ * copy into the page cache, which survives {@code kill -9}.
+ *
+ * <p>Appends are serialized by one lock; that short critical section stamps the id and timestamp,
+ * copies the frame and publishes it. Durability is group commit: whichever thread needs an fsync
+ * first syncs everything appended so far, and the others wait for it instead of syncing themselves.
+ * In {@link Durability#PERIODIC} only the background syncer does that, every sync interval.
+ *
+ * <p>Every record has a seq, one more than the previous; readers (one per sink) follow the log by seq
+ * and the owner {@linkplain #release releases} the seqs every sink is done with, which deletes whole
+ * segments. Disk use never exceeds {@code maxDiskBytes}: when a new segment would not fit, the
+ * when-full policy decides.
+ */
+public final class EventLog implements Closeable {
+  private static final System.Logger LOG = System.getLogger(EventLog.class.getName());
+  private static final byte[] ENVELOPE_ID = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENVELOPE_TIMESTAMP = "\",\"timestamp\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENVELOPE_EVENT = "\",\"event\":".getBytes(StandardCharsets.US_ASCII);
+  /** Envelope bytes around the event's own JSON. */
+  public static final int ENVELOPE_OVERHEAD = ENVELOPE_ID.length + Stamper.ID_LENGTH
+      + ENVELOPE_TIMESTAMP.length + Stamper.TIMESTAMP_LENGTH + ENVELOPE_EVENT.length + 1;
+  private static final String SPARE_NAME = "next-segment.tmp";
+
+  /** Settings of a log. */
+  public static final class Options {
+    final Path directory;
+    final int segmentBytes;
+    final long maxDiskBytes;
+    final WhenFull whenFull;
+    final Duration blockTimeout;
+    final Durability durability;
+    final Clock clock;
+    final Storage storage;
+    final LogEvents events;
+
+    public Options(Path directory, int segmentBytes, long maxDiskBytes, WhenFull whenFull,
+        Duration blockTimeout, Durability durability, Clock clock, Storage storage, LogEvents events) {
+      this.directory = Objects.requireNonNull(directory);
+      this.segmentBytes = segmentBytes;
+      this.maxDiskBytes = maxDiskBytes;
+      this.whenFull = Objects.requireNonNull(whenFull);
+      this.blockTimeout = Objects.requireNonNull(blockTimeout);
+      this.durability = Objects.requireNonNull(durability);
+      this.clock = Objects.requireNonNull(clock);
+      this.storage = Objects.requireNonNull(storage);
+      this.events = Objects.requireNonNull(events);
+    }
+  }
+
+  private final Options options;
+  private final Path directory;
+  private final Storage storage;
+  private final LogEvents events;
+  private final Stamper stamper;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition spaceChanged = lock.newCondition();
+  private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+
+  // Writer state, guarded by lock.
+  private Segment active;
+  private FileChannel activeChannel;
+  private MappedByteBuffer activeMap;
+  private int position;
+  private boolean closed;
+  private boolean spareReserved;
+  private boolean spareReady;
+  private final List<FileChannel> unsyncedSealed = new ArrayList<>();
+  private boolean directoryDirty;
+  private volatile Runnable onAppend = () -> {};
+
+  /** Records with seq below this are published; readers may read them. */
+  private volatile long nextSeq;
+  /** Every sink is done with the records below this. */
+  private volatile long releasedSeq;
+
+  // Group commit state, guarded by syncMonitor.
+  private final Object syncMonitor = new Object();
+  private long syncedSeq;
+  private boolean syncing;
+
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong corruptSkipped = new AtomicLong();
+  private final AtomicLong storageErrors = new AtomicLong();
+  private final Set<String> reportedCorruption = ConcurrentHashMap.newKeySet();
+
+  private EventLog(Options options) {
+    this.options = options;
+    this.directory = options.directory;
+    this.storage = options.storage;
+    this.events = options.events;
+    this.stamper = new Stamper(options.clock);
+  }
+
+  /**
+   * Opens the log in {@code options.directory}, creating it if needed, and recovers it: leftover
+   * temporary files are deleted, the last segment's torn tail is cut, corruption is reported. Never
+   * fails because of bad bytes.
+   *
+   * @param minimumNextSeq seqs below this were already handed out (cursors know them); new records
+   *     never reuse them even if segment files were lost
+   */
+  public static EventLog open(Options options, long minimumNextSeq) throws IOException {
+    EventLog log = new EventLog(options);
+    log.recover(minimumNextSeq);
+    return log;
+  }
+
+  private void recover(long minimumNextSeq) throws IOException {
+    Files.createDirectories(directory);
+    FilePermissions.restrictDirectory(directory);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".tmp")) {
+          Files.deleteIfExists(file); // a spare segment or a write that never completed
+        } else {
+          long base = SegmentFormat.baseSeqOf(name);
+          if (base >= 0) {
+            long size = Files.size(file);
+            if (size < SegmentFormat.HEADER_BYTES + SegmentFormat.FRAME_HEADER_BYTES || size > Integer.MAX_VALUE) {
+              report(file, 0, 0, "segment file of " + size + " bytes ignored");
+              continue;
+            }
+            segments.put(base, new Segment(base, file, (int) size, (int) size));
+          }
+        }
+      }
+    }
+    if (segments.isEmpty()) {
+      nextSeq = minimumNextSeq;
+      createFirstSegment(minimumNextSeq);
+    } else {
+      recoverLastSegment(minimumNextSeq);
+    }
+    releasedSeq = segments.firstKey();
+    syncedSeq = nextSeq;
+  }
+
+  private void createFirstSegment(long base) throws IOException {
+    lock.lock();
+    try {
+      openNewActive(base);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void recoverLastSegment(long minimumNextSeq) throws IOException {
+    Segment last = segments.lastEntry().getValue();
+    FileChannel channel = FileChannel.open(last.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    MappedByteBuffer map = Mapping.map(channel, FileChannel.MapMode.READ_WRITE, last.size);
+    String headerProblem = SegmentFormat.checkHeader(map, last.baseSeq);
+    if (headerProblem != null) {
+      report(last.path, 0, 0, headerProblem + "; records are still read by their own checksums");
+    }
+    int offset = SegmentFormat.HEADER_BYTES;
+    long scanSeq = last.baseSeq;
+    long sealedNext = -1;
+    while (true) {
+      SegmentFormat.FrameKind kind = SegmentFormat.classify(map, offset, scanSeq);
+      if (kind == SegmentFormat.FrameKind.RECORD) {
+        long seq = map.getLong(offset + 8);
+        if (seq > scanSeq) report(last.path, offset, seq - scanSeq, "records missing before seq " + seq);
+        scanSeq = seq + 1;
+        offset += SegmentFormat.FRAME_HEADER_BYTES + map.getInt(offset);
+      } else if (kind == SegmentFormat.FrameKind.SEAL) {
+        sealedNext = map.getLong(offset + 8);
+        break;
+      } else {
+        int next = SegmentFormat.resync(map, offset, scanSeq);
+        if (next < 0) {
+          // Torn tail (or clean end): nothing valid follows. Zero it so later appends leave no stale bytes.
+          if (!SegmentFormat.allZero(map, offset, last.size)) {
+            LOG.log(System.Logger.Level.INFO, "cut torn tail of " + last.path + " at offset " + offset);
+            for (int i = offset; i < last.size; i++) map.put(i, (byte) 0);
+          }
+          break;
+        }
+        report(last.path, offset, 0, "skipped " + (next - offset) + " corrupt bytes");
+        offset = next;
+      }
+    }
+    lock.lock();
+    try {
+      if (sealedNext >= 0 || scanSeq < minimumNextSeq) {
+        // The last segment is complete (or cursors are ahead of it): new records start a new segment.
+        long base = Math.max(Math.max(sealedNext, scanSeq), minimumNextSeq);
+        last.usedBytes = offset;
+        if (sealedNext < 0) {
+          SegmentFormat.writeSeal(map, offset, base);
+        }
+        Mapping.unmap(map);
+        channel.close();
+        nextSeq = base;
+        openNewActive(base);
+      } else {
+        active = last;
+        activeChannel = channel;
+        activeMap = map;
+        position = offset;
+        last.usedBytes = offset;
+        nextSeq = scanSeq;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Called after each append (outside the lock), to wake readers. */
+  public void onAppend(Runnable runnable) {
+    this.onAppend = Objects.requireNonNull(runnable);
+  }
+
+  /**
+   * Appends an envelope for {@code eventJson} with a new id and the current time.
+   *
+   * @return the id, or {@code null} if {@link WhenFull#DROP_NEWEST} dropped the event
+   */
+  public String append(byte[] eventJson) {
+    return append(eventJson, null, null);
+  }
+
+  /** Appends an envelope with a given id and timestamp, as a replay does. */
+  public void appendExisting(String id, String timestamp, byte[] eventJson) {
+    Objects.requireNonNull(id, "id == null");
+    Objects.requireNonNull(timestamp, "timestamp == null");
+    append(eventJson, id.getBytes(StandardCharsets.UTF_8), timestamp.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String append(byte[] eventJson, byte[] fixedId, byte[] fixedTimestamp) {
+    int payload = ENVELOPE_OVERHEAD + eventJson.length
+        + (fixedId == null ? 0 : fixedId.length - Stamper.ID_LENGTH)
+        + (fixedTimestamp == null ? 0 : fixedTimestamp.length - Stamper.TIMESTAMP_LENGTH);
+    int frame = SegmentFormat.FRAME_HEADER_BYTES + payload;
+    long seq;
+    String id;
+    lock.lock();
+    try {
+      if (closed) throw new IllegalStateException("closed");
+      if (position + frame + SegmentFormat.SEAL_BYTES > active.size) {
+        if (!roll(frame)) return null;
+      }
+      byte[] idBytes = fixedId;
+      byte[] timestampBytes = fixedTimestamp;
+      if (idBytes == null) {
+        stamper.next();
+        idBytes = stamper.id;
+        timestampBytes = stamper.timestamp;
+      }
+      seq = nextSeq;
+      MappedByteBuffer map = activeMap;
+      int at = position;
+      map.putInt(at, payload);
+      map.putLong(at + 8, seq);
+      map.put(at + 16, ENVELOPE_ID);
+      int p = at + 16 + ENVELOPE_ID.length;
+      map.put(p, idBytes);
+      p += idBytes.length;
+      map.put(p, ENVELOPE_TIMESTAMP);
+      p += ENVELOPE_TIMESTAMP.length;
+      map.put(p, timestampBytes);
+      p += timestampBytes.length;
+      map.put(p, ENVELOPE_EVENT);
+      p += ENVELOPE_EVENT.length;
+      map.put(p, eventJson);
+      p += eventJson.length;
+      map.put(p, (byte) '}');
+      map.putInt(at + 4, SegmentFormat.frameCrc(map, at, payload));
+      position = at + frame;
+      active.usedBytes = position;
+      id = new String(idBytes, StandardCharsets.ISO_8859_1);
+      nextSeq = seq + 1; // publishes the complete frame to readers
+    } finally {
+      lock.unlock();
+    }
+    onAppend.run();
+    if (options.durability == Durability.SYNC) syncUpTo(seq + 1);
+    return id;
+  }
+
+  /** Moves to a new segment; false if the when-full policy dropped the record instead. */
+  private boolean roll(int frame) {
+    if (frame + SegmentFormat.HEADER_BYTES + SegmentFormat.SEAL_BYTES > options.segmentBytes) {
+      throw new IllegalArgumentException("record of " + frame + " bytes does not fit a segment of "
+          + options.segmentBytes + " bytes");
+    }
+    if (!spareReady && !spareReserved && !roomForAnotherSegment()) {
+      deleteReleasedSegments();
+      long deadline = System.nanoTime() + options.blockTimeout.toNanos();
+      while (!spareReady && !spareReserved && !roomForAnotherSegment()) {
+        switch (options.whenFull) {
+          case DROP_NEWEST:
+            dropped.incrementAndGet();
+            events.onDropped(WhenFull.DROP_NEWEST, 1);
+            return false;
+          case DROP_OLDEST:
+            dropOldestSegment();
+            break;
+          default:
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+              throw new QueueFullException("event log in " + directory + " is full (maxDiskBytes "
+                  + options.maxDiskBytes + ") and delivery freed no space within " + options.blockTimeout
+                  + "; the event was not accepted");
+            }
+            try {
+              spaceChanged.awaitNanos(remaining);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new QueueFullException("interrupted while waiting for space in " + directory);
+            }
+            if (closed) throw new IllegalStateException("closed");
+        }
+      }
+    }
+    try {
+      while (spareReserved && !spareReady) spaceChanged.awaitUninterruptibly();
+      FileChannel oldChannel = activeChannel;
+      MappedByteBuffer oldMap = activeMap;
+      int oldEnd = position;
+      long base = nextSeq;
+      openNewActive(base);
+      SegmentFormat.writeSeal(oldMap, oldEnd, base);
+      Mapping.unmap(oldMap);
+      unsyncedSealed.add(oldChannel);
+      return true;
+    } catch (IOException e) {
+      storageErrors.incrementAndGet();
+      events.onStorageError(e);
+      throw new UncheckedIOException("cannot create a new segment in " + directory
+          + " (is the disk full?); the event was not accepted", e);
+    }
+  }
+
+  /** Under lock: makes a new segment at {@code base} the active one (from the spare when ready). */
+  private void openNewActive(long base) throws IOException {
+    Path path = directory.resolve(SegmentFormat.fileName(base));
+    Path spare = directory.resolve(SPARE_NAME);
+    if (spareReady) {
+      spareReady = false;
+      spareReserved = false;
+      Files.move(spare, path, StandardCopyOption.ATOMIC_MOVE);
+    } else {
+      createPreallocated(path);
+    }
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    MappedByteBuffer map;
+    try {
+      map = Mapping.map(channel, FileChannel.MapMode.READ_WRITE, options.segmentBytes);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    SegmentFormat.writeHeader(map, base);
+    Segment segment = new Segment(base, path, options.segmentBytes, SegmentFormat.HEADER_BYTES);
+    segments.put(base, segment);
+    active = segment;
+    activeChannel = channel;
+    activeMap = map;
+    position = SegmentFormat.HEADER_BYTES;
+    directoryDirty = true;
+  }
+
+  private void createPreallocated(Path path) throws IOException {
+    FilePermissions.createOwnerOnlyFile(path);
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+      storage.preallocate(channel, options.segmentBytes);
+    } catch (IOException e) {
+      Files.deleteIfExists(path);
+      throw e;
+    }
+  }
+
+  /**
+   * Prepares the next segment file ahead of time, so that rolling over costs a rename rather than
+   * writing a whole zero-filled file inside the append lock. Called by the background syncer.
+   */
+  public void prepareSpare() {
+    lock.lock();
+    try {
+      if (closed || spareReady || spareReserved || !roomForAnotherSegment()) return;
+      spareReserved = true;
+    } finally {
+      lock.unlock();
+    }
+    Path spare = directory.resolve(SPARE_NAME);
+    boolean ok = false;
+    try {
+      Files.deleteIfExists(spare);
+      createPreallocated(spare);
+      ok = true;
+    } catch (IOException e) {
+      storageErrors.incrementAndGet();
+      events.onStorageError(e);
+    } finally {
+      lock.lock();
+      try {
+        spareReady = ok;
+        spareReserved = false;
+        spaceChanged.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private boolean roomForAnotherSegment() {
+    long files = segments.size() + (spareReady || spareReserved ? 1 : 0) + 1;
+    return files * options.segmentBytes <= options.maxDiskBytes;
+  }
+
+  /** Every sink is done with records below {@code seq}: segments wholly below it are deleted. */
+  public void release(long seq) {
+    if (seq <= releasedSeq) return;
+    lock.lock();
+    try {
+      if (seq > releasedSeq) releasedSeq = Math.min(seq, nextSeq);
+      deleteReleasedSegments();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void deleteReleasedSegments() {
+    boolean deleted = false;
+    while (true) {
+      Map.Entry<Long, Segment> first = segments.firstEntry();
+      Map.Entry<Long, Segment> second = first == null ? null : segments.higherEntry(first.getKey());
+      if (second == null || second.getKey() > releasedSeq) break; // never the active (last) one
+      deleteSegment(first.getValue());
+      deleted = true;
+    }
+    if (deleted) spaceChanged.signalAll();
+  }
+
+  private void dropOldestSegment() {
+    Map.Entry<Long, Segment> first = segments.firstEntry();
+    Map.Entry<Long, Segment> second = segments.higherEntry(first.getKey());
+    if (second == null) throw new IllegalStateException("cannot drop the active segment");
+    long count = second.getKey() - Math.max(first.getKey(), releasedSeq);
+    deleteSegment(first.getValue());
+    if (count > 0) {
+      dropped.addAndGet(count);
+      events.onDropped(WhenFull.DROP_OLDEST, count);
+    }
+    releasedSeq = Math.max(releasedSeq, second.getKey());
+  }
+
+  private void deleteSegment(Segment segment) {
+    segments.remove(segment.baseSeq);
+    try {
+      Files.deleteIfExists(segment.path);
+      directoryDirty = true;
+    } catch (IOException e) {
+      storageErrors.incrementAndGet();
+      events.onStorageError(e);
+    }
+  }
+
+  /**
+   * Group commit: returns once every record below {@code seqExclusive} is fsynced. One caller syncs
+   * for all that wait; the others wait for it.
+   *
+   * @throws UncheckedIOException if the fsync failed (the records are written, not known durable)
+   */
+  public void syncUpTo(long seqExclusive) {
+    while (true) {
+      synchronized (syncMonitor) {
+        while (true) {
+          if (syncedSeq >= seqExclusive) return;
+          if (!syncing) {
+            syncing = true;
+            break;
+          }
+          try {
+            syncMonitor.wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted waiting for fsync"));
+          }
+        }
+      }
+      syncAsLeader();
+    }
+  }
+
+  /** Fsyncs everything appended so far. */
+  public void sync() {
+    syncUpTo(nextSeq);
+  }
+
+  private void syncAsLeader() {
+    long target;
+    List<FileChannel> sealed;
+    FileChannel current;
+    boolean syncDirectory;
+    lock.lock();
+    try {
+      target = nextSeq;
+      sealed = new ArrayList<>(unsyncedSealed);
+      unsyncedSealed.clear();
+      current = activeChannel;
+      syncDirectory = directoryDirty;
+      directoryDirty = false;
+    } finally {
+      lock.unlock();
+    }
+    IOException failure = null;
+    try {
+      for (FileChannel channel : sealed) storage.sync(channel);
+      if (current.isOpen()) storage.sync(current);
+      if (syncDirectory) storage.syncDirectory(directory);
+    } catch (IOException e) {
+      failure = e;
+    }
+    if (failure == null) {
+      for (FileChannel channel : sealed) closeQuietly(channel);
+    } else {
+      lock.lock();
+      try {
+        unsyncedSealed.addAll(0, sealed);
+        directoryDirty |= syncDirectory;
+      } finally {
+        lock.unlock();
+      }
+    }
+    synchronized (syncMonitor) {
+      syncing = false;
+      if (failure == null) syncedSeq = Math.max(syncedSeq, target);
+      syncMonitor.notifyAll();
+    }
+    if (failure != null) {
+      storageErrors.incrementAndGet();
+      events.onStorageError(failure);
+      throw new UncheckedIOException("fsync of the event log in " + directory
+          + " failed; records are written but not known to be durable", failure);
+    }
+  }
+
+  /** A reader positioned at {@code seq} (or the oldest record still kept, if later). */
+  public LogReader reader(long seq) {
+    return new LogReader(this, seq);
+  }
+
+  Map.Entry<Long, Segment> segmentFor(long seq) {
+    Map.Entry<Long, Segment> entry = segments.floorEntry(seq);
+    return entry != null ? entry : segments.firstEntry();
+  }
+
+  Map.Entry<Long, Segment> segmentAfter(long baseSeq) {
+    return segments.higherEntry(baseSeq);
+  }
+
+  /** Reports corruption once per place, however many readers meet it. */
+  void report(Path segment, long offset, long skippedRecords, String detail) {
+    if (!reportedCorruption.add(segment.getFileName() + "@" + offset)) return;
+    if (skippedRecords > 0) corruptSkipped.addAndGet(skippedRecords);
+    LOG.log(System.Logger.Level.WARNING, "corrupt data in " + segment + " at offset " + offset + ": " + detail
+        + (skippedRecords > 0 ? " (" + skippedRecords + " records skipped)" : ""));
+    events.onCorruption(segment, offset, skippedRecords, detail);
+  }
+
+  /** Seq of the next record to be appended; every lower seq is readable. */
+  public long nextSeq() {
+    return nextSeq;
+  }
+
+  /** Seq of the oldest record still on disk. */
+  public long firstSeq() {
+    return segments.firstKey();
+  }
+
+  /** Bytes of records from {@code seq}'s segment on (an estimate of the backlog's size). */
+  public long bytesFrom(long seq) {
+    long total = 0;
+    Map.Entry<Long, Segment> from = segments.floorEntry(seq);
+    for (Segment segment : (from == null ? segments : segments.tailMap(from.getKey())).values()) {
+      total += segment.usedBytes - SegmentFormat.HEADER_BYTES;
+    }
+    return total;
+  }
+
+  /** Bytes of segment files, including a prepared spare. */
+  public long diskBytes() {
+    long total = 0;
+    for (Segment segment : segments.values()) total += segment.size;
+    return total + (spareReady ? options.segmentBytes : 0);
+  }
+
+  public long dropped() {
+    return dropped.get();
+  }
+
+  public long corruptSkipped() {
+    return corruptSkipped.get();
+  }
+
+  public long storageErrors() {
+    return storageErrors.get();
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  int segmentCount() {
+    return segments.size();
+  }
+
+  /** Stops appends, fsyncs, and releases files. Readers must be closed first. */
+  @Override
+  public void close() throws IOException {
+    lock.lock();
+    try {
+      if (closed) return;
+      closed = true;
+      spaceChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    IOException failure = null;
+    try {
+      sync();
+    } catch (UncheckedIOException e) {
+      failure = e.getCause();
+    }
+    lock.lock();
+    try {
+      for (FileChannel channel : unsyncedSealed) closeQuietly(channel);
+      unsyncedSealed.clear();
+      Mapping.unmap(activeMap);
+      activeMap = null;
+      closeQuietly(activeChannel);
+    } finally {
+      lock.unlock();
+    }
+    if (failure != null) throw failure;
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "closing " + channel, e);
+    }
+  }
+
+  /** For tests: waits until the spare segment is prepared. */
+  boolean awaitSpare(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    while (!spareReady && System.nanoTime() < deadline) Thread.sleep(1);
+    return spareReady;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.analytics.internal.log;
+
+import java.nio.file.Path;
+
+/** One segment file of the log, as the log's index knows it. */
+final class Segment {
+  final long baseSeq;
+  final Path path;
+  final int size;
+  /** Bytes of frames written, once sealed or while active; the file size for segments found on disk. */
+  volatile int usedBytes;
+
+  Segment(long baseSeq, Path path, int size, int usedBytes) {
+    this.baseSeq = baseSeq;
+    this.path = path;
+    this.size = size;
+    this.usedBytes = usedBytes;
+  }
+
+  @Override
+  public String toString() {
+    return path.getFileName().toString();
+  }
+}

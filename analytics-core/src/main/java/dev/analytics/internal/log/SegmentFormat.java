@@ -1,0 +1,152 @@
+package dev.analytics.internal.log;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * The on-disk format of a log segment, version 1. All integers are big-endian.
+ *
+ * <pre>
+ * file name   &lt;base seq, 20 decimal digits&gt;.seg    (the seq of its first record)
+ * file size   fixed when created and zero-filled (preallocated), never shrinks
+ *
+ * header      offset 0, 32 bytes
+ *   0  int    magic 0x414E4C47 ("ANLG")
+ *   4  short  format version (1)
+ *   6  short  reserved (0)
+ *   8  long   base seq
+ *  16  int    CRC32C of bytes 0..15
+ *  20  12 bytes reserved (0)
+ *
+ * record frame, from offset 32, back to back
+ *   0  int    payload length L, 1 .. file size - 32 - 16
+ *   4  int    CRC32C of bytes 0..3 and 8..(16+L-1): length, seq and payload
+ *   8  long   seq, one more than the previous record's (the first is the base seq)
+ *  16  L bytes payload: the UTF-8 JSON envelope {"id":"…","timestamp":"…","event":…}
+ *
+ * seal frame, written when the writer moves to the next segment
+ *   0  int    -1
+ *   4  int    CRC32C of bytes 8..15
+ *   8  long   seq of the next record (the next segment's base seq)
+ *
+ * end of data   a length of 0 (the zero-filled rest of the file)
+ * </pre>
+ *
+ * A frame that fails its checks is either a torn tail (nothing valid follows it: the tail is cut) or
+ * corruption (a valid frame with a higher seq follows: the bytes between are skipped and the records
+ * missing from the seq sequence are counted). A kill -9 can leave a torn tail only past the records
+ * whose {@code emit()} returned, since a record is published after its frame is complete.
+ */
+final class SegmentFormat {
+  static final int MAGIC = 0x414E4C47;
+  static final short VERSION = 1;
+  static final int HEADER_BYTES = 32;
+  static final int FRAME_HEADER_BYTES = 16;
+  static final int SEAL_LENGTH = -1;
+  static final int SEAL_BYTES = 16;
+  static final String SUFFIX = ".seg";
+
+  private SegmentFormat() {}
+
+  static String fileName(long baseSeq) {
+    return String.format("%020d%s", baseSeq, SUFFIX);
+  }
+
+  /** Returns the base seq named by {@code fileName}, or -1 if it is not a segment file name. */
+  static long baseSeqOf(String fileName) {
+    if (!fileName.endsWith(SUFFIX) || fileName.length() != 20 + SUFFIX.length()) return -1;
+    try {
+      return Long.parseLong(fileName.substring(0, 20));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  static void writeHeader(ByteBuffer buffer, long baseSeq) {
+    buffer.putInt(0, MAGIC);
+    buffer.putShort(4, VERSION);
+    buffer.putShort(6, (short) 0);
+    buffer.putLong(8, baseSeq);
+    buffer.putInt(16, crc(buffer, 0, 16));
+  }
+
+  /** Null if the header is valid for {@code baseSeq}, else what is wrong with it. */
+  static String checkHeader(ByteBuffer buffer, long baseSeq) {
+    if (buffer.capacity() < HEADER_BYTES) return "file shorter than its header";
+    if (buffer.getInt(0) != MAGIC) return "bad magic";
+    if (buffer.getShort(4) != VERSION) return "unsupported format version " + buffer.getShort(4);
+    if (buffer.getInt(16) != crc(buffer, 0, 16)) return "header checksum mismatch";
+    if (buffer.getLong(8) != baseSeq) return "header base seq " + buffer.getLong(8) + " != file name " + baseSeq;
+    return null;
+  }
+
+  static int crc(ByteBuffer buffer, int offset, int length) {
+    CRC32C crc = new CRC32C();
+    crc.update(buffer.duplicate().limit(offset + length).position(offset));
+    return (int) crc.getValue();
+  }
+
+  static int frameCrc(ByteBuffer buffer, int frameOffset, int payloadLength) {
+    CRC32C crc = new CRC32C();
+    ByteBuffer view = buffer.duplicate();
+    crc.update(view.limit(frameOffset + 4).position(frameOffset));
+    crc.update(view.limit(frameOffset + FRAME_HEADER_BYTES + payloadLength).position(frameOffset + 8));
+    return (int) crc.getValue();
+  }
+
+  static void writeSeal(ByteBuffer buffer, int offset, long nextSeq) {
+    buffer.putLong(offset + 8, nextSeq);
+    buffer.putInt(offset + 4, crc(buffer, offset + 8, 8));
+    buffer.putInt(offset, SEAL_LENGTH);
+  }
+
+  /** What is at one offset of a segment. */
+  enum FrameKind {
+    RECORD,
+    SEAL,
+    END,
+    INVALID
+  }
+
+  /**
+   * Classifies the frame at {@code offset}, requiring a record's seq to be at least {@code minSeq}
+   * (its expected seq when reading in order). Never allocates from an unchecked length.
+   */
+  static FrameKind classify(ByteBuffer buffer, int offset, long minSeq) {
+    int limit = buffer.capacity();
+    if (offset + FRAME_HEADER_BYTES > limit) {
+      return allZero(buffer, offset, limit) ? FrameKind.END : FrameKind.INVALID;
+    }
+    int length = buffer.getInt(offset);
+    if (length == 0) return FrameKind.END;
+    if (length == SEAL_LENGTH) {
+      return buffer.getInt(offset + 4) == crc(buffer, offset + 8, 8) && buffer.getLong(offset + 8) >= minSeq
+          ? FrameKind.SEAL
+          : FrameKind.INVALID;
+    }
+    if (length < 0 || length > limit - offset - FRAME_HEADER_BYTES) return FrameKind.INVALID;
+    long seq = buffer.getLong(offset + 8);
+    if (seq < minSeq) return FrameKind.INVALID;
+    return buffer.getInt(offset + 4) == frameCrc(buffer, offset, length) ? FrameKind.RECORD : FrameKind.INVALID;
+  }
+
+  /**
+   * After a bad frame at {@code badOffset}, finds the next valid record or seal frame (with seq at
+   * least {@code minSeq}), or -1 if none follows: then the bad frame starts a torn tail.
+   */
+  static int resync(ByteBuffer buffer, int badOffset, long minSeq) {
+    int limit = buffer.capacity() - FRAME_HEADER_BYTES;
+    for (int offset = badOffset + 1; offset <= limit; offset++) {
+      int length = buffer.getInt(offset);
+      if (length == 0) continue; // zero fill: the cheap, common case
+      FrameKind kind = classify(buffer, offset, minSeq);
+      if (kind == FrameKind.RECORD || kind == FrameKind.SEAL) return offset;
+    }
+    return -1;
+  }
+
+  static boolean allZero(ByteBuffer buffer, int from, int to) {
+    for (int i = from; i < to; i++) if (buffer.get(i) != 0) return false;
+    return true;
+  }
+}
