@@ -197,7 +197,11 @@ public final class Delivery {
   }
 
   private void learnKey(String key) {
-    if (!key.isEmpty() && learnedKeys.size() < MAX_LEARNED_KEYS) learnedKeys.add(key);
+    // Very short values would mask unrelated text; the set is bounded so a stream of distinct keys
+    // cannot grow memory.
+    if (key.length() >= 4 && !learnedKeys.contains(key) && learnedKeys.size() < MAX_LEARNED_KEYS) {
+      learnedKeys.add(key);
+    }
   }
 
   private CompletableFuture<Void> deliver(List<Part> parts, Outcome[] out, int depth) {

@@ -37,15 +37,21 @@ final class Planner {
 
   /**
    * Serializes one record. In Amplitude mode, events without an {@code insert_id} get one from the
-   * record id (a copy: the record's value is never mutated) and the {@code api_key} is passed to
-   * {@code onApiKey} so that messages can mask it.
+   * record id (a copy: the record's value is never mutated). Top-level credential fields such as
+   * {@code api_key} are passed to {@code onApiKey} so that messages can mask them.
    */
   Part prepare(int index, Record record, Consumer<String> onApiKey) throws JsonProcessingException {
     JsonNode value = record.value();
-    if (amplitude && value.isObject()) {
-      JsonNode key = value.get("api_key");
-      if (key != null && key.isTextual()) onApiKey.accept(key.asText());
-      value = withInsertIds((ObjectNode) value, record.id());
+    if (value.isObject()) {
+      // Top-level credentials in bodies (Amplitude's api_key, a "token"...) must never be echoed back
+      // into a log line or a reason by a server's error message.
+      for (java.util.Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        if (f.getValue().isTextual() && dev.analytics.http.HttpSink.isCredentialHeader(f.getKey())) {
+          onApiKey.accept(f.getValue().asText());
+        }
+      }
+      if (amplitude) value = withInsertIds((ObjectNode) value, record.id());
     }
     String field = mode.field();
     if (mode.kind() == BodyMode.Kind.MERGE_ON_ARRAY_FIELD && value.isObject() && value.get(field) instanceof ArrayNode) {
