@@ -96,6 +96,7 @@ public final class ConnectorLoader {
   /** What {@link Analytics.Builder#sink} accepts as a name. */
   private static final Pattern SINK_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final String DELIVERY_PREFIX = LibrarySettings.SECTION + ".delivery.";
   private static final System.Logger LOG = System.getLogger(ConnectorLoader.class.getName());
 
   private final String source;
@@ -428,10 +429,12 @@ public final class ConnectorLoader {
     String best = null;
     for (String path : paths.keySet()) {
       if (path.isEmpty()) continue;
+      // Sinks name their delivery keys "delivery.x": in the file they are "analytics.delivery.x".
+      String named = path.startsWith(DELIVERY_PREFIX) ? path.substring(LibrarySettings.SECTION.length() + 1) : path;
       // A top-level key alone is a common word ("meta", "http"): count it only as the head of a path.
-      boolean topLevel = !path.contains(".") && !path.contains("[");
-      for (int at = message.indexOf(path); at >= 0; at = message.indexOf(path, at + 1)) {
-        int end = at + path.length();
+      boolean topLevel = !named.contains(".") && !named.contains("[");
+      for (int at = message.indexOf(named); at >= 0; at = message.indexOf(named, at + 1)) {
+        int end = at + named.length();
         char next = end == message.length() ? ' ' : message.charAt(end);
         char before = at == 0 ? ' ' : message.charAt(at - 1);
         boolean boundary = topLevel

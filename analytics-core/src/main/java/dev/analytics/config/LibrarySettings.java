@@ -49,13 +49,9 @@ public final class LibrarySettings {
   static final Set<String> KEYS = Set.of(
       "directory", "durability", "sync_interval", "max_disk_bytes", "segment_bytes", "max_record_bytes",
       "when_full", "block_timeout", "close_timeout", "retry_backoff_min", "retry_backoff_max", "delivery");
-  static final Set<String> DELIVERY_KEYS =
-      Set.of("mode", "max_batch_records", "max_batch_bytes", "linger", "max_in_flight");
 
   private static final Map<String, Durability> DURABILITY = choices(Durability.values());
   private static final Map<String, WhenFull> WHEN_FULL = choices(WhenFull.values());
-  private static final Map<String, String> MODES = Map.of(
-      "batch", "batch", "per-record", "per-record", "per_record", "per-record");
 
   private static final LibrarySettings DEFAULTS = new LibrarySettings();
 
@@ -125,8 +121,8 @@ public final class LibrarySettings {
   }
 
   /**
-   * The {@code delivery:} subsection, validated and normalized ({@code max_batch_bytes} as a number,
-   * {@code mode} lower case), possibly empty: what the sink provider gets as
+   * The {@code delivery:} subsection, the documented keys type-checked and normalized
+   * ({@code max_batch_bytes} as a number, {@code mode} lower case), other keys as written, possibly empty: what the sink provider gets as
    * {@link dev.analytics.spi.SinkSettings#delivery()}.
    */
   public JsonNode delivery() {
@@ -219,18 +215,28 @@ public final class LibrarySettings {
     }
   }
 
+  /**
+   * Checks the types of the documented delivery keys (so their errors carry a line) and passes every
+   * key through: the delivery settings belong to the sink, which may know more keys and modes (the http
+   * sink has {@code json-array}, {@code merge_field}, {@code gzip}, ...) and warns about the rest itself.
+   */
   private static JsonNode parseDelivery(Section d) {
-    ObjectNode out = JsonNodeFactory.instance.objectNode();
-    if (d == null) return out;
-    d.warnUnknown(DELIVERY_KEYS, " (known: linger, max_batch_bytes, max_batch_records, max_in_flight, mode)");
-    String mode = d.choice("mode", MODES);
-    if (mode != null) out.put("mode", mode);
+    if (d == null) return JsonNodeFactory.instance.objectNode();
+    ObjectNode out = ((ObjectNode) d.node()).deepCopy();
+    String mode = d.string("mode");
+    if (mode != null) {
+      mode = mode.trim().toLowerCase(java.util.Locale.ROOT);
+      if (mode.isEmpty()) throw d.error("mode", "must not be empty (batch or per-record)");
+      out.put("mode", mode.equals("per_record") ? "per-record" : mode);
+    }
     Integer records = d.integer("max_batch_records", 1, Integer.MAX_VALUE);
     if (records != null) out.put("max_batch_records", records);
     Long bytes = d.size("max_batch_bytes");
     if (bytes != null) {
-      if (bytes < 1) throw d.error("max_batch_bytes", "must be at least 1: " + bytes);
-      out.put("max_batch_bytes", bytes);
+      if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+        throw d.error("max_batch_bytes", "out of range [1, " + Integer.MAX_VALUE + "]: " + bytes);
+      }
+      out.put("max_batch_bytes", bytes.intValue());
     }
     if (d.duration("linger") != null) out.put("linger", d.get("linger").asText());
     Integer inFlight = d.integer("max_in_flight", 1, 1024);

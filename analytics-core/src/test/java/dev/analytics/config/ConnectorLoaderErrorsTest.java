@@ -139,13 +139,12 @@ class ConnectorLoaderErrorsTest {
     ConnectorConfig config = load("apiVersion: 0.1.0\nmetadata: x\nmeta:\n  name: c\n  type: http-sink\n  topic: t\n"
         + "  colour: blue\n  consumer:\n    offset: {strategy: auto}\n"
         + "transforms:\n  - uses: x\n    wiht: {}\n"
-        + "analytics:\n  durabilty: sync\n  delivery:\n    mod: batch\n");
+        + "analytics:\n  durabilty: sync\n");
     assertThat(config.warnings()).containsExactly(
         "connector <yaml>: meta.colour (line 7): unknown key ignored",
         "connector <yaml>: metadata (line 2): unknown key ignored (sections of a http-sink connector: analytics, apiVersion, http, meta, transforms)",
         "connector <yaml>: transforms[0].wiht (line 12): unknown key ignored",
-        "connector <yaml>: analytics.durabilty (line 14): unknown key ignored (known: block_timeout, close_timeout, delivery, directory, durability, max_disk_bytes, max_record_bytes, retry_backoff_max, retry_backoff_min, segment_bytes, sync_interval, when_full)",
-        "connector <yaml>: analytics.delivery.mod (line 16): unknown key ignored (known: linger, max_batch_bytes, max_batch_records, max_in_flight, mode)");
+        "connector <yaml>: analytics.durabilty (line 14): unknown key ignored (known: block_timeout, close_timeout, delivery, directory, durability, max_disk_bytes, max_record_bytes, retry_backoff_max, retry_backoff_min, segment_bytes, sync_interval, when_full)");
     assertThat(warnings).isEqualTo(config.warnings());
   }
 
@@ -203,5 +202,7 @@ class ConnectorLoaderErrorsTest {
     assertThat(ConnectorLoader.longestPathIn("the http section", lines)).isNull();
     assertThat(ConnectorLoader.longestPathIn("xhttp.headers", lines)).isNull();
     assertThat(ConnectorLoader.longestPathIn("nothing to see", lines)).isNull();
+    assertThat(ConnectorLoader.longestPathIn("delivery.mode: bad", Map.of("analytics.delivery.mode", 7)))
+        .isEqualTo("analytics.delivery.mode");
   }
 }

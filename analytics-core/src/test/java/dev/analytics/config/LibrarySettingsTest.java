@@ -90,6 +90,22 @@ class LibrarySettingsTest {
   }
 
   @Test
+  void deliveryKeysTheSinkKnowsArePassedThroughForItToCheck() {
+    ConnectorConfig config = Fixtures.loader(HEAD + "analytics:\n  delivery:\n    mode: json-array\n"
+        + "    merge_field: events\n    gzip: true\n", warnings).load();
+    assertThat(config.settings().delivery().toString())
+        .isEqualTo("{\"mode\":\"json-array\",\"merge_field\":\"events\",\"gzip\":true}");
+    assertThat(config.warnings()).isEmpty();
+  }
+
+  @Test
+  void sinkRejectionOfADeliveryKeyGetsItsLine() {
+    assertThatThrownBy(() -> Fixtures.loader(HEAD.replace("http-sink", "failing-sink")
+            + "failing:\n  token: delivery.mode\nanalytics:\n  delivery:\n    mode: json-array\n", warnings).configure())
+        .hasMessageContaining("(line 12): sink failing-sink: failing.token: not accepted: delivery.mode");
+  }
+
+  @Test
   void directoryFromTheSectionIsTheBaseOfTheTopicDirectory() {
     ConnectorConfig config = Fixtures.loader(HEAD + "analytics:\n  directory: data/q\n", warnings).load();
     assertThat(config.directory()).isEqualTo(Path.of("data", "q", "t"));
@@ -105,7 +121,8 @@ class LibrarySettingsTest {
     fails("  max_disk_bytes: [1]\n", "analytics.max_disk_bytes (line 9)", "expected a byte size");
     fails("  segment_bytes: 4GiB\n", "analytics.segment_bytes (line 9)", "too large");
     fails("  directory: \"\"\n", "analytics.directory (line 9)", "must not be empty");
-    fails("  delivery:\n    mode: streaming\n", "analytics.delivery.mode (line 10)");
+    fails("  delivery:\n    mode: [batch]\n", "analytics.delivery.mode (line 10)", "expected a string");
+    fails("  delivery:\n    max_batch_bytes: 3GiB\n", "analytics.delivery.max_batch_bytes (line 10)", "out of range");
     fails("  delivery:\n    max_in_flight: 0\n", "analytics.delivery.max_in_flight (line 10)", "out of range [1, 1024]: 0");
     fails("  delivery:\n    max_batch_records: ten\n", "analytics.delivery.max_batch_records (line 10)", "expected an integer");
     fails("  delivery: batch\n", "analytics.delivery (line 9)", "expected a mapping");
