@@ -369,7 +369,7 @@ public final class ConnectorLoader {
       }
       return transform;
     } catch (RuntimeException e) {
-      throw providerFailure("transforms[" + step.index() + "] (" + step.uses() + ")", e, config, problems);
+      throw providerFailure("transforms[" + step.index() + "] (" + step.uses() + ")", step.line(), e, config, problems);
     }
   }
 
@@ -404,7 +404,7 @@ public final class ConnectorLoader {
       }
       return sink;
     } catch (RuntimeException e) {
-      throw providerFailure("sink " + config.type(), e, config, problems);
+      throw providerFailure("sink " + config.type(), -1, e, config, problems);
     }
   }
 
@@ -412,10 +412,11 @@ public final class ConnectorLoader {
    * Re-throws a provider's error with the file, the line of the key path it names and secret values
    * masked. The cause is not chained: its message would print the unmasked text in a stack trace.
    */
-  private static RuntimeException providerFailure(String what, RuntimeException e, ConnectorConfig config, Problems problems) {
+  private static RuntimeException providerFailure(
+      String what, int fallbackLine, RuntimeException e, ConnectorConfig config, Problems problems) {
     String message = String.valueOf(e.getMessage());
     String path = longestPathIn(message, config.document().lines());
-    int line = path == null ? -1 : config.document().line(path);
+    int line = path == null ? fallbackLine : config.document().line(path);
     String text = problems.format("", line, what + ": " + message);
     RuntimeException wrapped = e instanceof IllegalArgumentException
         ? new IllegalArgumentException(text)
