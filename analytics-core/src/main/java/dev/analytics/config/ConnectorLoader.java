@@ -345,22 +345,20 @@ public final class ConnectorLoader {
   private Transform createTransform(TransformStep step, ConnectorConfig config, Problems problems, ClassLoader loader) {
     String path = "transforms[" + step.index() + "].uses";
     List<String> seen = new ArrayList<>();
+    List<String> broken = new ArrayList<>();
     TransformProvider found = null;
-    try {
-      for (TransformProvider provider : ServiceLoader.load(TransformProvider.class, loader)) {
-        seen.add(provider.getClass().getName());
-        if (provider.supports(step.uses())) {
-          found = provider;
-          break;
-        }
+    for (TransformProvider provider : providers(TransformProvider.class, loader, broken)) {
+      seen.add(provider.getClass().getName());
+      if (provider.supports(step.uses())) {
+        found = provider;
+        break;
       }
-    } catch (ServiceConfigurationError e) {
-      throw problems.error(path, step.line(), "cannot load transform providers: " + e.getMessage());
     }
     if (found == null) {
       throw problems.error(path, step.line(), "no transform provider for \"" + step.uses()
           + "\" on the class path; add the module that implements it (dev.analytics:analytics-transform"
-          + " implements infinyon/jolt and jolt)" + (seen.isEmpty() ? "" : "; providers found: " + seen));
+          + " implements infinyon/jolt and jolt)" + (seen.isEmpty() ? "" : "; providers found: " + seen)
+          + (broken.isEmpty() ? "" : "; providers that failed to load: " + broken));
     }
     try {
       Transform transform = found.create(step.uses(), step.with(), config.secrets());
@@ -375,17 +373,14 @@ public final class ConnectorLoader {
 
   private Sink createSink(ConnectorConfig config, Problems problems, ClassLoader loader) {
     List<String> types = new ArrayList<>();
+    List<String> broken = new ArrayList<>();
     SinkProvider found = null;
-    try {
-      for (SinkProvider provider : ServiceLoader.load(SinkProvider.class, loader)) {
-        types.add(provider.type());
-        if (config.type().equals(provider.type())) {
-          found = provider;
-          break;
-        }
+    for (SinkProvider provider : providers(SinkProvider.class, loader, broken)) {
+      types.add(provider.type());
+      if (config.type().equals(provider.type())) {
+        found = provider;
+        break;
       }
-    } catch (ServiceConfigurationError e) {
-      throw problems.error("meta.type", config.document().line("meta.type"), "cannot load sink providers: " + e.getMessage());
     }
     if (found == null) {
       String module = config.type().equals("http-sink")
@@ -393,7 +388,8 @@ public final class ConnectorLoader {
           : "add the module that implements it (dev.analytics:analytics-http implements http-sink)";
       throw problems.error("meta.type", config.document().line("meta.type"),
           "no sink provider for type \"" + config.type() + "\" on the class path; " + module
-              + (types.isEmpty() ? "" : "; types found: " + types));
+              + (types.isEmpty() ? "" : "; types found: " + types)
+              + (broken.isEmpty() ? "" : "; providers that failed to load: " + broken));
     }
     SinkSettings settings = new SinkSettings(config.name(), config.version().orElse(null), config.sinkSection(),
         config.settings().delivery(), config.secrets(), warnings::accept);
@@ -406,6 +402,25 @@ public final class ConnectorLoader {
     } catch (RuntimeException e) {
       throw providerFailure("sink " + config.type(), -1, e, config, problems);
     }
+  }
+
+  /**
+   * The providers that load, in class path order; one that fails to load (a stale registration, a
+   * missing dependency) is noted in {@code broken} and skipped, so it cannot hide the others.
+   */
+  private static <T> List<T> providers(Class<T> type, ClassLoader loader, List<String> broken) {
+    List<T> result = new ArrayList<>();
+    Iterator<T> it = ServiceLoader.load(type, loader).iterator();
+    while (true) {
+      try {
+        if (!it.hasNext()) break;
+        result.add(it.next());
+      } catch (ServiceConfigurationError e) {
+        broken.add(e.getMessage());
+        if (broken.size() > 20) break; // a loader that fails on every call must not spin
+      }
+    }
+    return result;
   }
 
   /**

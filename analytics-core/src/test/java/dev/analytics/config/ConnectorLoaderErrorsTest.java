@@ -170,6 +170,20 @@ class ConnectorLoaderErrorsTest {
   }
 
   @Test
+  void aBrokenRegistrationDoesNotHideTheOtherProviders() {
+    ClassLoader loader = TestProviders.withBrokenRegistration(TestProviders.classLoader());
+    ConnectorLoader ok = Fixtures.loader(HEAD + "http:\n  endpoint: http://x\n", warnings).classLoader(loader);
+    ok.configure();
+    assertThat(TestProviders.SINKS).hasSize(1);
+
+    ClassLoader onlyBroken = TestProviders.withBrokenRegistration(new ClassLoader(null) {});
+    assertThatThrownBy(() -> Fixtures.loader(HEAD, warnings).classLoader(onlyBroken).configure())
+        .hasMessageContaining("no sink provider for type \"http-sink\"")
+        .hasMessageContaining("providers that failed to load: [")
+        .hasMessageContaining("dev.analytics.config.NoSuchProvider");
+  }
+
+  @Test
   void missingTransformProviderNamesTheUsesAndTheModule() {
     assertThatThrownBy(() -> Fixtures.loader(HEAD + "http:\n  endpoint: http://x\ntransforms:\n  - uses: acme/rot13@1.0\n", warnings).configure())
         .isInstanceOf(IllegalArgumentException.class)

@@ -46,6 +46,13 @@ final class TestProviders {
     return new URLClassLoader(new URL[] {root}, TestProviders.class.getClassLoader());
   }
 
+  /** A class loader whose only sink registration names a class that does not exist, then {@code parent}'s. */
+  static ClassLoader withBrokenRegistration(ClassLoader parent) {
+    URL root = TestProviders.class.getResource("/config/broken-providers/");
+    if (root == null) throw new IllegalStateException("config/broken-providers/ not on the test class path");
+    return new URLClassLoader(new URL[] {root}, parent);
+  }
+
   static final class TransformCall {
     final String uses;
     final JsonNode with;
