@@ -304,8 +304,10 @@ public final class Delivery {
 
   private CompletableFuture<Void> fault(Request request, String message, Outcome[] out) {
     String safe = redact(message);
-    faulted.set(true);
-    LOG.log(Level.WARNING, "{0}: configuration fault, holding records: {1}", config.name(), safe);
+    // Loud once per episode; the core relays every report to the listener and its own log.
+    boolean first = faulted.compareAndSet(false, true);
+    LOG.log(first ? Level.WARNING : Level.DEBUG, "{0}: configuration fault, holding records: {1}",
+        config.name(), safe);
     try {
       context.reportFault(safe);
     } catch (RuntimeException e) {

@@ -1,0 +1,214 @@
+package dev.analytics.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.analytics.Analytics;
+import dev.analytics.DeadLetter;
+import dev.analytics.Listener;
+import dev.analytics.Transform;
+import dev.analytics.http.testing.HttpTesting;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole library: emit -> durable log -> transform -> HttpSink -> the JDK HTTP server on loopback,
+ * answering like Amplitude.
+ */
+class AnalyticsDeliveryTest {
+  /** The seed chain's effect (remove timestamp, shift event into events[0], default api_key), as a lambda. */
+  static final Transform SEED = value -> {
+    ObjectNode body = HttpTesting.MAPPER.createObjectNode();
+    body.putArray("events").add(value.get("event"));
+    body.put("api_key", HttpTesting.API_KEY);
+    return body;
+  };
+
+  @TempDir Path dir;
+  HttpServer server;
+  /** Decides the status for a parsed body; default 200. */
+  final AtomicReference<Function<JsonNode, Integer>> answer = new AtomicReference<>(b -> 200);
+  final List<JsonNode> accepted = Collections.synchronizedList(new ArrayList<>());
+  final AtomicInteger requests = new AtomicInteger();
+
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "test-receiver");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext("/2/httpapi", exchange -> {
+      byte[] raw = exchange.getRequestBody().readAllBytes();
+      if ("gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+        raw = new GZIPInputStream(new java.io.ByteArrayInputStream(raw)).readAllBytes();
+      }
+      JsonNode body = HttpTesting.json(new String(raw, StandardCharsets.UTF_8));
+      requests.incrementAndGet();
+      int status = answer.get().apply(body);
+      byte[] out = status == 200 ? "{\"code\":200}".getBytes(StandardCharsets.UTF_8) : responseFor(status, body);
+      if (status == 200) accepted.add(body);
+      exchange.sendResponseHeaders(status, out.length);
+      exchange.getResponseBody().write(out);
+      exchange.close();
+    });
+    server.start();
+  }
+
+  /** Amplitude-style 400 naming every event whose "bad" flag is set. */
+  static byte[] responseFor(int status, JsonNode body) {
+    if (status != 400) return ("{\"code\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+    List<Integer> bad = new ArrayList<>();
+    for (int i = 0; i < body.get("events").size(); i++) {
+      if (body.get("events").get(i).path("bad").asBoolean()) bad.add(i);
+    }
+    return ("{\"code\":400,\"error\":\"Request missing required field\",\"events_with_invalid_fields\":{\"time\":"
+        + bad + "}}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  HttpSink.Builder sink() {
+    return HttpSink.builder()
+        .endpoint("http://127.0.0.1:" + server.getAddress().getPort() + "/2/httpapi")
+        .amplitude(AmplitudeMode.ON)
+        .backoff(Duration.ofMillis(1), Duration.ofMillis(10))
+        .maxAttempts(1);
+  }
+
+  Analytics.Builder analytics(HttpSink sink, Listener listener) {
+    return Analytics.builder().directory(dir).sink("amplitude", sink, SEED).listener(listener)
+        .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(50)).closeTimeout(Duration.ofMillis(500));
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) server.stop(0);
+  }
+
+  Set<Integer> acceptedNs() {
+    Set<Integer> ns = new HashSet<>();
+    synchronized (accepted) {
+      for (JsonNode b : accepted) b.get("events").forEach(e -> ns.add(e.get("n").asInt()));
+    }
+    return ns;
+  }
+
+  @Test
+  void emittedEventsArriveBatchedWithInsertIds() throws Exception {
+    start();
+    Map<Integer, String> ids = new ConcurrentHashMap<>();
+    try (Analytics a = analytics(sink().maxBatchRecords(100).build(), Listener.NONE).build()) {
+      for (int i = 0; i < 500; i++) {
+        ids.put(i, a.emit(Map.of("event_type", "Signed Up", "user_id", "user-" + (10000 + i), "n", i)));
+      }
+      assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
+      assertThat(a.stats().delivered()).isEqualTo(500);
+    }
+    assertThat(acceptedNs()).hasSize(500);
+    assertThat(requests.get()).isLessThan(500 / 2); // batched, not one request per event
+    synchronized (accepted) {
+      for (JsonNode b : accepted) {
+        assertThat(b.get("api_key").asText()).isEqualTo(HttpTesting.API_KEY);
+        b.get("events").forEach(e -> assertThat(e.get("insert_id").asText()).isEqualTo(ids.get(e.get("n").asInt())));
+      }
+    }
+  }
+
+  @Test
+  void aPartial400DeadLettersExactlyTheBadEvents() throws Exception {
+    start();
+    answer.set(b -> {
+      for (JsonNode e : b.get("events")) if (e.path("bad").asBoolean()) return 400;
+      return 200;
+    });
+    try (Analytics a = analytics(sink().build(), Listener.NONE).build()) {
+      for (int i = 0; i < 50; i++) {
+        a.emit(Map.of("event_type", "e", "user_id", "user-" + (10000 + i), "n", i, "bad", i % 10 == 3));
+      }
+      assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
+      List<DeadLetter> dead = a.deadLetters().list();
+      assertThat(dead).hasSize(5);
+      assertThat(dead).allSatisfy(d -> {
+        assertThat(d.reason()).contains("invalid field time");
+        assertThat(d.envelope().get("event").get("n").asInt() % 10).isEqualTo(3);
+      });
+    }
+    assertThat(acceptedNs()).hasSize(45);
+  }
+
+  @Test
+  void aBadKeyHoldsEverythingAndReportsAFaultThenDeliversOnceFixed() throws Exception {
+    start();
+    answer.set(b -> 401);
+    List<String> faults = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger cleared = new AtomicInteger();
+    Listener listener = new Listener() {
+      @Override
+      public void onSinkFault(String sink, String message) {
+        faults.add(message);
+      }
+
+      @Override
+      public void onSinkFaultCleared(String sink) {
+        cleared.incrementAndGet();
+      }
+    };
+    try (Analytics a = analytics(sink().faultRetryDelay(Duration.ofMillis(50)).build(), listener).build()) {
+      for (int i = 0; i < 20; i++) a.emit(Map.of("event_type", "e", "user_id", "user-" + (10000 + i), "n", i));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (faults.isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+      assertThat(faults).isNotEmpty();
+      assertThat(faults.get(0)).contains("HTTP 401");
+      assertThat(a.flush(Duration.ofMillis(100))).isFalse();
+      assertThat(a.deadLetters().list()).isEmpty();
+      answer.set(b -> 200);
+      assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
+      assertThat(a.deadLetters().list()).isEmpty();
+    }
+    assertThat(cleared.get()).isEqualTo(1);
+    assertThat(acceptedNs()).hasSize(20);
+  }
+
+  @Test
+  void aBatchStillFailingHoldsTheCursorWhileLaterBatchesSucceed() throws Exception {
+    start();
+    // The batch holding event 0 keeps failing while later batches (in flight at the same time,
+    // maxInFlight 4) succeed: they complete out of order.
+    answer.set(b -> {
+      for (JsonNode e : b.get("events")) if (e.get("n").asInt() == 0) return 503;
+      return 200;
+    });
+    try (Analytics a = analytics(sink().maxBatchRecords(10).maxInFlight(4).build(), Listener.NONE).build()) {
+      for (int i = 0; i < 40; i++) a.emit(Map.of("event_type", "e", "user_id", "user-" + (10000 + i), "n", i));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (acceptedNs().size() < 10 && System.nanoTime() < deadline) Thread.sleep(10);
+      assertThat(acceptedNs()).hasSizeGreaterThanOrEqualTo(10).doesNotContain(0);
+      assertThat(a.flush(Duration.ofMillis(100))).isFalse();
+    }
+    // Restart: the first batch was never delivered, so the cursor did not pass it.
+    answer.set(b -> 200);
+    try (Analytics a = analytics(sink().maxBatchRecords(10).maxInFlight(4).build(), Listener.NONE).build()) {
+      assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
+    }
+    assertThat(acceptedNs()).hasSize(40);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.analytics.http;
+
+import static dev.analytics.http.testing.HttpTesting.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.analytics.Secrets;
+import dev.analytics.Sink;
+import dev.analytics.spi.SinkProvider;
+import dev.analytics.spi.SinkSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** The {@code http-sink} provider: Fluvio's {@code http:} keys and the library's delivery settings. */
+class HttpSinkProviderTest {
+  final List<String> warnings = new ArrayList<>();
+
+  SinkProvider provider() {
+    for (SinkProvider p : ServiceLoader.load(SinkProvider.class)) {
+      if (p.type().equals("http-sink")) return p;
+    }
+    throw new AssertionError("no http-sink provider registered");
+  }
+
+  HttpSink create(String http, String delivery) {
+    return create(http, delivery, Secrets.none());
+  }
+
+  HttpSink create(String http, String delivery, Secrets secrets) {
+    Sink sink = provider().create(new SinkSettings("amplitude-connector", "0.2.5", json(http),
+        delivery == null ? null : json(delivery), secrets, warnings::add));
+    assertThat(sink).isInstanceOf(HttpSink.class);
+    return (HttpSink) sink;
+  }
+
+  @Test
+  void seedConfigGetsJsonBatchesAndAmplitudeMode() {
+    HttpSink sink = create("{\"endpoint\":\"https://api2.amplitude.com/2/httpapi\"}", null);
+    assertThat(sink.endpoint().toString()).isEqualTo("https://api2.amplitude.com/2/httpapi");
+    assertThat(sink.method()).isEqualTo("POST");
+    assertThat(sink.headers()).containsExactly(Map.entry("Content-Type", "application/json"));
+    assertThat(sink.bodyMode()).isEqualTo(BodyMode.mergeOn("events"));
+    assertThat(sink.amplitude()).isTrue();
+    assertThat(sink.requestTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(sink.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void fluvioKeysAreMapped() {
+    HttpSink sink = create("{\"endpoint\":\"http://collector.local:8080/in\",\"method\":\"put\","
+        + "\"headers\":[\"Authorization: Bearer abc:def\",\"X-Trace:  on \"],\"user_agent\":\"ua/1\","
+        + "\"http_request_timeout\":\"2s\",\"http_connect_timeout\":\"500ms\","
+        + "\"backoff_min\":\"250ms\",\"backoff_max\":\"1m\"}", null);
+    assertThat(sink.method()).isEqualTo("PUT");
+    assertThat(sink.headers()).containsExactly(
+        Map.entry("Content-Type", "application/json"),
+        Map.entry("Authorization", "Bearer abc:def"),
+        Map.entry("X-Trace", "on"));
+    assertThat(sink.userAgent()).isEqualTo("ua/1");
+    assertThat(sink.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(sink.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(sink.backoffMin()).isEqualTo(Duration.ofMillis(250));
+    assertThat(sink.backoffMax()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(sink.amplitude()).isFalse();
+    assertThat(sink.redact("token abc:def")).isEqualTo("token ****");
+  }
+
+  @Test
+  void userAgentWithADashIsAcceptedToo() {
+    assertThat(create("{\"endpoint\":\"http://h/\",\"user-agent\":\"dash/2\"}", null).userAgent()).isEqualTo("dash/2");
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void explicitHeadersAreKeptEvenFluviosTextHtml() {
+    HttpSink sink = create("{\"endpoint\":\"http://h/\",\"headers\":[\"Content-Type: text/html\"]}", null);
+    assertThat(sink.headers()).containsExactly(Map.entry("Content-Type", "text/html"));
+  }
+
+  @Test
+  void deliverySettingsAreMapped() {
+    HttpSink sink = create("{\"endpoint\":\"https://api.eu.amplitude.com/2/httpapi\"}",
+        "{\"mode\":\"per-record\",\"max_batch_records\":50,\"max_batch_bytes\":65536,\"linger\":\"20ms\","
+            + "\"max_in_flight\":8,\"gzip\":false,\"amplitude\":false}");
+    assertThat(sink.bodyMode()).isEqualTo(BodyMode.perRecord());
+    assertThat(sink.maxBatchRecords()).isEqualTo(50);
+    assertThat(sink.maxRequestBytes()).isEqualTo(65536);
+    assertThat(sink.linger()).isEqualTo(Duration.ofMillis(20));
+    assertThat(sink.maxInFlight()).isEqualTo(8);
+    assertThat(sink.gzip()).isFalse();
+    assertThat(sink.amplitude()).isFalse();
+    HttpSink batch = create("{\"endpoint\":\"http://h/\"}", "{\"mode\":\"batch\",\"amplitude\":true}");
+    assertThat(batch.bodyMode()).isEqualTo(BodyMode.mergeOn("events"));
+    assertThat(batch.amplitude()).isTrue();
+  }
+
+  @Test
+  void unknownKeysAreWarnedAboutNotFatal() {
+    create("{\"endpoint\":\"http://h/\",\"retries\":3}", "{\"bogus\":1}");
+    assertThat(warnings).containsExactlyInAnyOrder("unknown key http.retries ignored", "unknown key delivery.bogus ignored");
+  }
+
+  @Test
+  void wrongValuesNameTheKeyPath() {
+    assertThatThrownBy(() -> create("{}", null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.endpoint: required");
+    assertThatThrownBy(() -> create("{\"endpoint\":\"ftp://h/\"}", null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.endpoint: ");
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"http_request_timeout\":\"fast\"}", null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.http_request_timeout: ");
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"http_connect_timeout\":5}", null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.http_connect_timeout: ");
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"headers\":\"Content-Type: x\"}", null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.headers: ");
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"backoff_min\":\"10s\",\"backoff_max\":\"1s\"}", null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.backoff_max: ");
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\"}", "{\"mode\":\"stream\"}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delivery.mode: ");
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\"}", "{\"max_batch_records\":0}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delivery.max_batch_records: ");
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\"}", "{\"linger\":\"2h\"}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delivery.linger: ");
+  }
+
+  @Test
+  void aMalformedHeaderNeverPrintsItsValue() {
+    Secrets secrets = Secrets.resolve(List.of("TOKEN"), n -> Optional.of("s3cr3t-value"));
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"headers\":[\"Bearer s3cr3t-value\"]}", null, secrets))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("http.headers[0]: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"headers\":[\"Host: s3cr3t-value\"]}", null, secrets))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("http.headers[0]: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
+  }
+
+  @Test
+  void declaredSecretsAreMasked() {
+    Secrets secrets = Secrets.resolve(List.of("AMPLITUDE_API_TOKEN"), n -> Optional.of("amp-key-123456"));
+    HttpSink sink = create("{\"endpoint\":\"https://api2.amplitude.com/2/httpapi\"}", null, secrets);
+    assertThat(sink.redact("{\"api_key\":\"amp-key-123456\"}")).isEqualTo("{\"api_key\":\"****\"}");
+  }
+}
