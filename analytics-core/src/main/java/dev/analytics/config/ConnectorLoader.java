@@ -391,8 +391,13 @@ public final class ConnectorLoader {
               + (types.isEmpty() ? "" : "; types found: " + types)
               + (broken.isEmpty() ? "" : "; providers that failed to load: " + broken));
     }
+    // The provider's warnings ("unknown key http.foo ignored") get the file, the line and masking too.
+    Consumer<String> providerWarnings = message -> {
+      String path = longestPathIn(String.valueOf(message), config.document().lines());
+      warnings.accept(problems.format("", path == null ? -1 : config.document().line(path), String.valueOf(message)));
+    };
     SinkSettings settings = new SinkSettings(config.name(), config.version().orElse(null), config.sinkSection(),
-        config.settings().delivery(), config.secrets(), warnings::accept);
+        config.settings().delivery(), config.secrets(), providerWarnings);
     try {
       Sink sink = found.create(settings);
       if (sink == null) {

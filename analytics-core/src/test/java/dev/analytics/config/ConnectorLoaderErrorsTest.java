@@ -149,6 +149,21 @@ class ConnectorLoaderErrorsTest {
   }
 
   @Test
+  void providerWarningsGetTheFileAndLine() {
+    Fixtures.loader(HEAD + "http:\n  endpoint: http://x\n  warn_me: 1\n", warnings).configure();
+    assertThat(warnings).containsExactly("connector <yaml> (line 8): unknown key http.warn_me ignored");
+  }
+
+  @Test
+  void unquotedReferenceIsAPlainScalarAndRenders() {
+    ConnectorConfig config = Fixtures.loader("apiVersion: 0.1.0\nmeta:\n  name: c\n  type: http-sink\n  topic: t\n"
+            + "  secrets:\n    - name: URL\nhttp:\n  endpoint: ${{ secrets.URL }}\n", warnings)
+        .secrets(dev.analytics.SecretProvider.of(Map.of("URL", "http://127.0.0.1:8080/collect")))
+        .load();
+    assertThat(config.sinkSection().path("endpoint").asText()).isEqualTo("http://127.0.0.1:8080/collect");
+  }
+
+  @Test
   void lookbackIsAcceptedWithAWarning() {
     ConnectorConfig config = load(HEAD + "transforms:\n  - uses: x\n    lookback:\n      last: 10\n");
     assertThat(config.transforms()).hasSize(1);

@@ -94,6 +94,7 @@ final class TestProviders {
     @Override
     public Sink create(SinkSettings settings) {
       SINK_SETTINGS.add(settings);
+      if (settings.section().has("warn_me")) settings.warn("unknown key http.warn_me ignored");
       if (!settings.section().hasNonNull("endpoint")) {
         throw new IllegalArgumentException("http.endpoint: required");
       }
