@@ -95,24 +95,24 @@ public final class JoltPipeline implements Transform {
           nullSince = i;
         }
       } catch (RecordError e) {
-        throw failure(i, e.getMessage(), null);
+        throw failure(i, e.getMessage());
       } catch (RuntimeException e) { // jolt-core's TransformException and anything unexpected
-        throw failure(i, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        throw failure(i, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
     }
     if (nullSince >= 0) {
       String why = steps[nullSince].label().endsWith(" shift")
           ? "the output is null (nothing in the record matched the spec)"
           : "the output is null";
-      throw failure(nullSince, why, null);
+      throw failure(nullSince, why);
     }
     return inJolt ? JoltModel.toJson(jolt) : json;
   }
 
-  private TransformException failure(int index, String reason, Throwable cause) {
-    String message = secrets.redact("step " + (index + 1) + " (" + steps[index].label() + "): " + reason);
-    // The cause's own message may quote a rendered secret, so it is not attached.
-    return new TransformException(message);
+  private TransformException failure(int index, String reason) {
+    // No cause is attached: its message and stack may quote a rendered secret, and the core stores the text.
+    return new TransformException(
+        secrets.redact("step " + (index + 1) + " (" + steps[index].label() + "): " + reason));
   }
 
   /** The {@code uses:} names of the chains, joined: {@code infinyon/jolt@0.3.0}. */

@@ -104,7 +104,7 @@ final class ShiftSyntax {
     return rhs;
   }
 
-  /** Parses a whole LHS key; returns Capture (for &), or an {@link Lhs}. */
+  /** Parses a whole LHS key. */
   static Lhs parseLhs(String text) {
     ShiftSyntax p = new ShiftSyntax(text, "LHS");
     Lhs lhs = p.lhs();
@@ -146,7 +146,7 @@ final class ShiftSyntax {
       }
       case '@': {
         pos++;
-        At at = peek() == '(' ? atArgs(1, 0) : new At(0, null, "@");
+        At at = peek() == '(' ? atArgs(1) : new At(0, null, "@");
         return new Lhs(Lhs.Kind.AT, null, null, at, null);
       }
       case '#': {
@@ -226,7 +226,7 @@ final class ShiftSyntax {
   }
 
   /** After {@code @}, at '(': {@code (n,rhs)}, {@code (n,)} or {@code (rhs)}. */
-  private At atArgs(int depth, int start) {
+  private At atArgs(int depth) {
     if (depth > MAX_AT_DEPTH) throw error("@(...) nested deeper than " + MAX_AT_DEPTH);
     int atStart = pos - 1;
     expect('(');
@@ -286,7 +286,7 @@ final class ShiftSyntax {
         flush(pieces, literal);
         pos++;
         if (peek() == '(') {
-          pieces.add(atArgs(depth + 1, pos));
+          pieces.add(atArgs(depth + 1));
         } else {
           pieces.add(new At(0, null, "@"));
         }
@@ -317,7 +317,7 @@ final class ShiftSyntax {
     } else if (c == '@') {
       pos++;
       if (peek() != '(') throw error("an index @ needs arguments, like [@(1,index)]");
-      op = atArgs(depth + 1, pos);
+      op = atArgs(depth + 1);
     } else if (c == '#') {
       throw new SpecError("unsupported RHS \"" + text + "\"");
     } else {
