@@ -50,8 +50,9 @@ import java.util.regex.Pattern;
  *       (default: environment variables), then from the {@link #secretsFile(Path) secrets file}
  *       (default: the file named by the system property or environment variable
  *       {@value #SECRETS_FILE_VARIABLE}, if set).
- *   <li>Renders the references in the string values of the file, except in the transforms' {@code with:}
- *       sections, which transforms render themselves. Unlike Fluvio, which substitutes in the raw text
+ *   <li>Renders the references in the string values of the sink's section and the
+ *       {@value LibrarySettings#SECTION} section; the transforms' {@code with:} sections are handed over
+ *       unrendered, as {@link TransformProvider} specifies (transforms render them themselves). Unlike Fluvio, which substitutes in the raw text
  *       before parsing, a value is inserted as literal text of the one string it appears in: a token
  *       containing {@code "}, {@code #} or {@code : } cannot change the structure of the file, and a
  *       YAML error can never quote a secret. For references inside values (the only place Fluvio's
