@@ -215,11 +215,14 @@ public final class EventLog implements Closeable {
     }
     lock.lock();
     try {
-      if (sealedNext >= 0 || scanSeq < minimumNextSeq) {
+      // A file shorter than a segment lost its tail (or was made with a smaller segmentBytes); appends
+      // to it could end too close to its end for the seal frame a roll writes. Finish it instead.
+      boolean roomForSeal = offset + SegmentFormat.SEAL_BYTES <= last.size;
+      if (sealedNext >= 0 || scanSeq < minimumNextSeq || last.size < options.segmentBytes || !roomForSeal) {
         // The last segment is complete (or cursors are ahead of it): new records start a new segment.
         long base = Math.max(Math.max(sealedNext, scanSeq), minimumNextSeq);
         last.usedBytes = offset;
-        if (sealedNext < 0) {
+        if (sealedNext < 0 && roomForSeal) {
           SegmentFormat.writeSeal(map, offset, base);
         }
         Mapping.unmap(map);
