@@ -199,13 +199,13 @@ class SecretsLoadingTest {
   }
 
   @Test
-  void aSecretValueNeverAppearsInWarnings() {
+  void referenceInAKeyIsNotRenderedSoTheWarningCarriesNoValue() {
     String secret = "s3cr3t-xx-value";
     String yaml = "apiVersion: 0.1.0\nmeta:\n  name: c\n  type: http-sink\n  topic: t\n"
         + "  secrets:\n    - name: KEY\nhttp:\n  endpoint: http://x\nanalytics:\n  \"${{ secrets.KEY }}\": 1\n";
     ConnectorConfig config = Fixtures.loader(yaml, warnings).secrets(SecretProvider.of(Map.of("KEY", secret))).load();
     assertThat(config.warnings()).hasSize(1);
-    assertThat(String.join("\n", warnings)).contains("unknown key").doesNotContain(secret);
+    assertThat(String.join("\n", warnings)).contains("analytics.${{ secrets.KEY }} (line 11): unknown key").doesNotContain(secret);
   }
 
   private static String fullTrace(Throwable t) {
