@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -28,8 +27,8 @@ public final class RecordingSink implements Sink {
   /** Delivers everything. */
   public static final Function<Record, Outcome> DELIVER = record -> Outcome.delivered();
 
-  private final List<Record> sent = new CopyOnWriteArrayList<>();
-  private final List<Record> delivered = new CopyOnWriteArrayList<>();
+  private final List<Record> sent = new ArrayList<>(); // guarded by this
+  private final List<Record> delivered = new ArrayList<>(); // guarded by this
   private volatile Function<Record, Outcome> responder = DELIVER;
   private volatile int maxBatchRecords = 500;
   private volatile int maxInFlight = 1;
@@ -61,9 +60,11 @@ public final class RecordingSink implements Sink {
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     Function<Record, Outcome> current = responder;
     for (Record record : batch) {
-      sent.add(record);
       Outcome outcome = current.apply(record);
-      if (outcome.kind() == Outcome.Kind.DELIVERED) delivered.add(record);
+      synchronized (this) {
+        sent.add(record);
+        if (outcome.kind() == Outcome.Kind.DELIVERED) delivered.add(record);
+      }
       outcomes.add(outcome);
     }
     return CompletableFuture.completedFuture(outcomes);
@@ -85,17 +86,17 @@ public final class RecordingSink implements Sink {
   }
 
   /** Every record sent, including those answered with retry or rejection, in send order. */
-  public List<Record> sent() {
+  public synchronized List<Record> sent() {
     return List.copyOf(sent);
   }
 
   /** Records answered "delivered", in order. */
-  public List<Record> delivered() {
+  public synchronized List<Record> delivered() {
     return List.copyOf(delivered);
   }
 
   /** Ids of delivered records, in order. */
-  public List<String> deliveredIds() {
+  public synchronized List<String> deliveredIds() {
     List<String> ids = new ArrayList<>(delivered.size());
     for (Record record : delivered) ids.add(record.id());
     return ids;

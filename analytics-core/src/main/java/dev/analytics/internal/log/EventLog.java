@@ -84,6 +84,7 @@ public final class EventLog implements Closeable {
   private final Storage storage;
   private final LogEvents events;
   private final Stamper stamper;
+  private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C(); // guarded by lock
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition spaceChanged = lock.newCondition();
@@ -301,7 +302,10 @@ public final class EventLog implements Closeable {
       map.put(p, eventJson);
       p += eventJson.length;
       map.put(p, (byte) '}');
-      map.putInt(at + 4, SegmentFormat.frameCrc(map, at, payload));
+      crc.reset();
+      crc.update(map.slice(at, 4));
+      crc.update(map.slice(at + 8, 8 + payload));
+      map.putInt(at + 4, (int) crc.getValue());
       position = at + frame;
       active.usedBytes = position;
       id = new String(idBytes, StandardCharsets.ISO_8859_1);

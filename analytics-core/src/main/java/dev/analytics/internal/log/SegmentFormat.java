@@ -136,17 +136,40 @@ final class SegmentFormat {
    */
   static int resync(ByteBuffer buffer, int badOffset, long minSeq) {
     int limit = buffer.capacity() - FRAME_HEADER_BYTES;
-    for (int offset = badOffset + 1; offset <= limit; offset++) {
-      int length = buffer.getInt(offset);
-      if (length == 0) continue; // zero fill: the cheap, common case
+    int offset = badOffset + 1;
+    while (offset <= limit) {
+      if (buffer.getInt(offset) == 0) {
+        // Zero fill is the common case (a preallocated tail): jump over it in bulk. A frame's first
+        // non-zero byte is at most 3 bytes into its big-endian length.
+        int nonZero = nextNonZero(buffer, offset);
+        if (nonZero < 0) return -1;
+        offset = Math.max(offset + 1, nonZero - 3);
+        continue;
+      }
       FrameKind kind = classify(buffer, offset, minSeq);
       if (kind == FrameKind.RECORD || kind == FrameKind.SEAL) return offset;
+      offset++;
+    }
+    return -1;
+  }
+
+  private static final byte[] ZEROS = new byte[64 * 1024];
+
+  /** The index of the first non-zero byte at or after {@code from}, or -1. */
+  static int nextNonZero(ByteBuffer buffer, int from) {
+    byte[] chunk = new byte[ZEROS.length];
+    int capacity = buffer.capacity();
+    for (int at = from; at < capacity; at += chunk.length) {
+      int length = Math.min(chunk.length, capacity - at);
+      buffer.get(at, chunk, 0, length);
+      int mismatch = java.util.Arrays.mismatch(chunk, 0, length, ZEROS, 0, length);
+      if (mismatch >= 0) return at + mismatch;
     }
     return -1;
   }
 
   static boolean allZero(ByteBuffer buffer, int from, int to) {
-    for (int i = from; i < to; i++) if (buffer.get(i) != 0) return false;
-    return true;
+    int nonZero = nextNonZero(buffer, from);
+    return nonZero < 0 || nonZero >= to;
   }
 }

@@ -1,0 +1,193 @@
+package dev.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.analytics.testing.RecordingSink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeliveryTest {
+  @TempDir Path dir;
+
+  private Analytics.Builder fastRetries() {
+    return Analytics.builder().directory(dir).retryBackoff(Duration.ofMillis(2), Duration.ofMillis(20));
+  }
+
+  @Test
+  void startUpRaceEventsEmittedBeforeTheEndpointIsUpAreAllDelivered() throws Exception {
+    AtomicInteger refusals = new AtomicInteger();
+    RecordingSink sink = new RecordingSink().respondWith(r -> {
+      refusals.incrementAndGet();
+      return Outcome.retryLater(); // "connection refused": the endpoint is not up yet
+    });
+    List<String> ids = new ArrayList<>();
+    try (Analytics analytics = fastRetries().sink("a", sink).build()) {
+      for (int i = 0; i < 500; i++) ids.add(analytics.emit(Map.of("i", i)));
+      while (refusals.get() < 2000) Thread.sleep(5); // many failed attempts, far beyond any retry limit
+      assertThat(analytics.stats().queuedRecords()).isEqualTo(500);
+      assertThat(analytics.stats().retried()).isPositive();
+      sink.respondWith(RecordingSink.DELIVER); // the endpoint comes up
+      for (int i = 500; i < 600; i++) ids.add(analytics.emit(Map.of("i", i)));
+      assertThat(analytics.flush(Duration.ofSeconds(20))).isTrue();
+      assertThat(analytics.stats().delivered()).isEqualTo(600);
+      assertThat(analytics.stats().deadLettered()).isZero();
+    }
+    assertThat(sink.deliveredIds()).containsExactlyElementsOf(ids);
+  }
+
+  @Test
+  void retryAfterFromTheSinkDelaysTheRetry() throws Exception {
+    List<Long> attempts = new CopyOnWriteArrayList<>();
+    RecordingSink sink = new RecordingSink().respondWith(r -> {
+      attempts.add(System.nanoTime());
+      return attempts.size() == 1 ? Outcome.retryAfter(Duration.ofMillis(300)) : Outcome.delivered();
+    });
+    try (Analytics analytics = fastRetries().sink("a", sink).build()) {
+      analytics.emit(Map.of("a", 1));
+      assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    assertThat(attempts).hasSize(2);
+    assertThat(attempts.get(1) - attempts.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
+  }
+
+  @Test
+  void rejectedAndUntransformableRecordsAreDeadLetteredWithReasonsAndCanBeReplayed() throws Exception {
+    RecordingSink sink = new RecordingSink().respondWith(r ->
+        r.value().path("event").path("bad").asBoolean() ? Outcome.rejected("400: invalid field bad") : Outcome.delivered());
+    Transform failsOnPoison = value -> {
+      if (value.path("event").has("poison")) throw new TransformException("step 1 (shift): poison found");
+      ObjectNode copy = value.deepCopy();
+      copy.put("transformed", true);
+      return copy;
+    };
+    List<DeadLetter> heard = new CopyOnWriteArrayList<>();
+    Listener listener = new Listener() {
+      @Override
+      public void onDeadLetter(DeadLetter letter) {
+        heard.add(letter);
+      }
+    };
+    String good;
+    String rejected;
+    String poison;
+    try (Analytics analytics = fastRetries().listener(listener).sink("a", sink, failsOnPoison).build()) {
+      good = analytics.emit(Map.of("ok", 1));
+      rejected = analytics.emit(Map.of("bad", true));
+      poison = analytics.emit(Map.of("poison", 1));
+      assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(analytics.stats().deadLettered()).isEqualTo(2);
+      assertThat(analytics.stats().queuedRecords()).isZero();
+
+      List<DeadLetter> letters = analytics.deadLetters().list();
+      // The transform failure is dead-lettered when read; the rejection when the sink answers.
+      assertThat(letters).extracting(DeadLetter::id).containsExactly(poison, rejected);
+      DeadLetter first = letters.get(1);
+      assertThat(first.sink()).isEqualTo("a");
+      assertThat(first.reason()).isEqualTo("400: invalid field bad");
+      assertThat(first.envelope().path("event").path("bad").asBoolean()).isTrue();
+      assertThat(first.transformed()).hasValueSatisfying(t -> assertThat(t.path("transformed").asBoolean()).isTrue());
+      DeadLetter second = letters.get(0);
+      assertThat(second.reason()).contains("transform #1").contains(poison).contains("poison found");
+      assertThat(second.transformed()).isEmpty();
+
+      // The receiver is fixed: replay the rejected one; it goes out again with the same id.
+      sink.respondWith(RecordingSink.DELIVER);
+      assertThat(analytics.deadLetters().replay(l -> l.id().equals(rejected))).isEqualTo(1);
+      assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(analytics.deadLetters().list()).extracting(DeadLetter::id).containsExactly(poison);
+      assertThat(analytics.deadLetters().purge(l -> true)).isEqualTo(1);
+      assertThat(analytics.deadLetters().list()).isEmpty();
+    }
+    assertThat(sink.deliveredIds()).containsExactly(good, rejected);
+    JsonNode replayed = sink.delivered().get(1).value();
+    assertThat(replayed.path("id").asText()).isEqualTo(rejected);
+    Thread.sleep(100); // the listener runs on its own thread
+    assertThat(heard).extracting(DeadLetter::id).containsExactly(poison, rejected);
+  }
+
+  @Test
+  void deadLettersSurviveARestart() throws Exception {
+    RecordingSink sink = new RecordingSink().respondWith(r -> Outcome.rejected("nope"));
+    String id;
+    try (Analytics analytics = fastRetries().sink("a", sink).build()) {
+      id = analytics.emit(Map.of("a", 1));
+      assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    try (Analytics analytics = fastRetries().sink("a", new RecordingSink()).build()) {
+      assertThat(analytics.deadLetters().list()).extracting(DeadLetter::id).containsExactly(id);
+    }
+  }
+
+  @Test
+  void outOfOrderCompletionsStillAdvanceTheCursorInOrder() throws Exception {
+    List<CompletableFuture<List<Outcome>>> pending = new CopyOnWriteArrayList<>();
+    List<List<Record>> batches = new CopyOnWriteArrayList<>();
+    Sink async = new Sink() {
+      @Override
+      public CompletionStage<List<Outcome>> send(List<Record> batch) {
+        CompletableFuture<List<Outcome>> future = new CompletableFuture<>();
+        batches.add(batch);
+        pending.add(future);
+        return future;
+      }
+
+      @Override
+      public int maxBatchRecords() {
+        return 10;
+      }
+
+      @Override
+      public int maxInFlight() {
+        return 3;
+      }
+    };
+    try (Analytics analytics = fastRetries().closeTimeout(Duration.ZERO).sink("a", async).build()) {
+      for (int i = 0; i < 30; i++) analytics.emit(Map.of("i", i));
+      while (pending.size() < 3) Thread.sleep(1);
+      assertThat(batches).hasSize(3); // the window holds three batches in flight
+      // The last two finish first: nothing is acknowledged until the first one does.
+      pending.get(2).complete(delivered(batches.get(2).size()));
+      pending.get(1).complete(delivered(batches.get(1).size()));
+      Thread.sleep(100);
+      assertThat(analytics.stats().queuedRecords()).isEqualTo(30);
+      pending.get(0).complete(delivered(batches.get(0).size()));
+      assertThat(analytics.flush(Duration.ofSeconds(5))).isTrue();
+      assertThat(analytics.stats().queuedRecords()).isZero();
+    }
+  }
+
+  @Test
+  void deliveredSegmentsAreDeletedAndDiskStaysBounded() throws Exception {
+    RecordingSink sink = new RecordingSink().maxBatchRecords(1000);
+    try (Analytics analytics = Analytics.builder().directory(dir).segmentBytes(64 * 1024)
+        .maxDiskBytes(256 * 1024).sink("a", sink).build()) {
+      for (int i = 0; i < 20_000; i++) analytics.emit(Map.of("i", i, "pad", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+      assertThat(analytics.flush(Duration.ofSeconds(20))).isTrue();
+      long segments;
+      try (Stream<Path> files = Files.list(dir.resolve("log"))) {
+        segments = files.filter(p -> p.toString().endsWith(".seg")).count();
+      }
+      assertThat(segments).isLessThanOrEqualTo(2);
+    }
+    assertThat(sink.delivered()).hasSize(20_000);
+  }
+
+  private static List<Outcome> delivered(int n) {
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int i = 0; i < n; i++) outcomes.add(Outcome.delivered());
+    return outcomes;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.analytics.benchmarks.core;
+
+import dev.analytics.Analytics;
+import dev.analytics.Durability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+
+/**
+ * How many events per second {@code emit()} sustains, from N threads, in a given durability. A
+ * harness rather than JMH because the quantity is a sustained rate across threads against a real disk,
+ * including segment rolls and background fsyncs.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.analytics.benchmarks.core.EmitThroughput \
+ *     [threads=1] [durability=PERIODIC|SYNC] [seconds=5] [directory=target/emit-bench] [sink=deliver|hold]
+ * </pre>
+ *
+ * With {@code deliver} the sink delivers at once (in memory), so the dispatcher reads, parses and
+ * acknowledges every record on the other core while the emitters run: intake with delivery. With
+ * {@code hold} the sink answers "retry in an hour", so only the intake path runs: serialize, stamp,
+ * append, (fsync).
+ */
+public final class EmitThroughput {
+  public static void main(String[] args) throws Exception {
+    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+    Durability durability = args.length > 1 ? Durability.valueOf(args[1]) : Durability.PERIODIC;
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    Path directory = Path.of(args.length > 3 ? args[3] : "target/emit-bench");
+    boolean hold = args.length > 4 && args[4].equals("hold");
+    deleteRecursively(directory);
+
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("user_id", "user@example.com");
+    event.put("event_type", "ServiceAbcExampleEvent");
+    event.put("time", 1696629748241L);
+    event.put("app_version", "c738ca3");
+    event.put("session_id", 9876645851321L);
+
+    CountingSink sink = new CountingSink(hold);
+    try (Analytics analytics = Analytics.builder().directory(directory).durability(durability)
+        .maxDiskBytes(8L << 30).closeTimeout(Duration.ZERO).sink("bench", sink).build()) {
+      run(analytics, event, threads, 1); // warm-up
+      LongAdder total = run(analytics, event, threads, seconds);
+      double rate = total.sum() / (double) seconds;
+      System.out.printf("threads=%d durability=%s sink=%s seconds=%d events=%d rate=%,.0f events/s%n",
+          threads, durability, hold ? "hold" : "deliver", seconds, total.sum(), rate);
+    }
+    deleteRecursively(directory);
+  }
+
+  private static LongAdder run(Analytics analytics, Map<String, Object> event, int threads, int seconds)
+      throws InterruptedException {
+    LongAdder count = new LongAdder();
+    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    CountDownLatch done = new CountDownLatch(threads);
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread worker = new Thread(() -> {
+        long local = 0;
+        while ((local & 255) != 0 || System.nanoTime() < end) {
+          analytics.emit(event);
+          local++;
+        }
+        count.add(local);
+        done.countDown();
+      }, "emitter-" + t);
+      workers.add(worker);
+      worker.start();
+    }
+    done.await();
+    return count;
+  }
+
+  /** Delivers (or holds) everything and keeps nothing, so the harness measures intake, not the sink's memory. */
+  private static final class CountingSink implements dev.analytics.Sink {
+    private final dev.analytics.Outcome answer;
+
+    CountingSink(boolean hold) {
+      this.answer = hold ? dev.analytics.Outcome.retryAfter(Duration.ofHours(1)) : dev.analytics.Outcome.delivered();
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<List<dev.analytics.Outcome>> send(List<dev.analytics.Record> batch) {
+      List<dev.analytics.Outcome> outcomes = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) outcomes.add(answer);
+      return java.util.concurrent.CompletableFuture.completedFuture(outcomes);
+    }
+
+    @Override
+    public int maxBatchRecords() {
+      return 2000;
+    }
+  }
+
+  private static void deleteRecursively(Path directory) throws IOException {
+    if (!Files.exists(directory)) return;
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) Files.delete(path);
+    }
+  }
+}
