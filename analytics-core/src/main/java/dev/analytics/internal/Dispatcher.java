@@ -326,7 +326,7 @@ final class Dispatcher implements Runnable {
     Record record;
     try {
       envelope = mapper.readTree(entry.payload);
-      record = Record.of(envelope.get("id").asText(), Instant.parse(envelope.get("timestamp").asText()), envelope);
+      record = Record.of(envelope.get("id").asText(), Timestamps.parse(envelope.get("timestamp").asText()), envelope);
     } catch (IOException | RuntimeException e) {
       // The checksum matched, so these are the bytes that were written; they cannot be delivered.
       LOG.log(System.Logger.Level.ERROR, "unreadable record " + entry.seq + " in " + log.directory() + " skipped", e);
