@@ -1,0 +1,66 @@
+package dev.analytics.testsupport;
+
+import dev.analytics.Analytics;
+import dev.analytics.Durability;
+import dev.analytics.Outcome;
+import dev.analytics.Record;
+import dev.analytics.Sink;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The process a crash test kills: emits events continuously into an {@link Analytics} instance and
+ * prints {@code E <id>} for every id {@code emit()} returned, flushed line by line, so that whatever the
+ * parent has read was accepted before the kill. With the sink up it also prints {@code D <id>} for every
+ * record its sink delivered (before the dispatcher may move its cursor past it).
+ *
+ * <p>Arguments: {@code <directory> <PERIODIC|SYNC> <segmentBytes> <up|down>}.
+ */
+public final class CrashChild {
+  private CrashChild() {}
+
+  public static void main(String[] args) {
+    Path directory = Path.of(args[0]);
+    Durability durability = Durability.valueOf(args[1]);
+    int segmentBytes = Integer.parseInt(args[2]);
+    boolean sinkUp = args[3].equals("up");
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.US_ASCII);
+    Sink sink = new Sink() {
+      @Override
+      public CompletionStage<List<Outcome>> send(List<Record> batch) {
+        List<Outcome> outcomes = new ArrayList<>(batch.size());
+        for (Record record : batch) {
+          if (sinkUp) {
+            synchronized (out) {
+              out.print("D " + record.id() + "\n");
+              out.flush();
+            }
+            outcomes.add(Outcome.delivered());
+          } else {
+            outcomes.add(Outcome.retryLater());
+          }
+        }
+        return CompletableFuture.completedFuture(outcomes);
+      }
+    };
+    Analytics analytics = Analytics.builder().directory(directory).durability(durability)
+        .segmentBytes(segmentBytes).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+        .sink("test", sink).build();
+    for (long i = 0; ; i++) {
+      String id = analytics.emit(Map.of("i", i, "payload", "crash-test event"));
+      synchronized (out) {
+        out.print("E " + id + "\n");
+        out.flush();
+      }
+    }
+  }
+}
