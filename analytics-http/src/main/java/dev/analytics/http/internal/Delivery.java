@@ -175,6 +175,28 @@ public final class Delivery {
       Arrays.fill(out, Outcome.retryLater());
       return CompletableFuture.completedFuture(Arrays.asList(out));
     }
+    // Serializing a large batch takes milliseconds: do it off the core's dispatcher thread, which
+    // meanwhile reads and transforms the next batch.
+    CompletableFuture<Void> done;
+    try {
+      done = CompletableFuture.supplyAsync(() -> prepare(batch, out), executor)
+          .thenCompose(parts -> deliver(parts, out, 0));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done = CompletableFuture.failedFuture(e); // closed meanwhile: everything is kept
+    }
+    return done.handle((ignored, error) -> {
+      if (error != null && !(unwrap(error) instanceof java.util.concurrent.RejectedExecutionException)) {
+        LOG.log(Level.WARNING, "{0}: unexpected failure, records kept for retry: {1}",
+            config.name(), redact(String.valueOf(unwrap(error))));
+      }
+      for (int i = 0; i < out.length; i++) {
+        if (out[i] == null) out[i] = Outcome.retryLater();
+      }
+      return Arrays.asList(out);
+    });
+  }
+
+  private List<Part> prepare(List<Record> batch, Outcome[] out) {
     List<Part> parts = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       try {
@@ -184,16 +206,7 @@ public final class Delivery {
         out[i] = Outcome.rejected("cannot serialize record: " + redact(String.valueOf(e.getMessage())));
       }
     }
-    return deliver(parts, out, 0).handle((ignored, error) -> {
-      if (error != null) {
-        LOG.log(Level.WARNING, "{0}: unexpected failure, records kept for retry: {1}",
-            config.name(), redact(String.valueOf(unwrap(error))));
-      }
-      for (int i = 0; i < out.length; i++) {
-        if (out[i] == null) out[i] = Outcome.retryLater();
-      }
-      return Arrays.asList(out);
-    });
+    return parts;
   }
 
   private void learnKey(String key) {

@@ -10,6 +10,7 @@ import dev.analytics.http.BodyMode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ final class Planner {
     if (value.isObject()) {
       // Top-level credentials in bodies (Amplitude's api_key, a "token"...) must never be echoed back
       // into a log line or a reason by a server's error message.
-      for (java.util.Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
         if (f.getValue().isTextual() && dev.analytics.http.HttpSink.isCredentialHeader(f.getKey())) {
           onApiKey.accept(f.getValue().asText());
@@ -55,8 +56,17 @@ final class Planner {
     }
     String field = mode.field();
     if (mode.kind() == BodyMode.Kind.MERGE_ON_ARRAY_FIELD && value.isObject() && value.get(field) instanceof ArrayNode) {
-      ObjectNode rest = ((ObjectNode) value).deepCopy();
-      ArrayNode array = (ArrayNode) rest.remove(field);
+      // Shallow: the children are shared, never mutated.
+      ObjectNode rest = MAPPER.createObjectNode();
+      ArrayNode array = null;
+      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        if (f.getKey().equals(field)) {
+          array = (ArrayNode) f.getValue();
+        } else {
+          rest.set(f.getKey(), f.getValue());
+        }
+      }
       byte[] restBytes = MAPPER.writeValueAsBytes(rest);
       List<byte[]> elements = new ArrayList<>(array.size());
       List<JsonNode> events = new ArrayList<>(array.size());
@@ -80,13 +90,20 @@ final class Planner {
       if (e.isObject() && (e.get("insert_id") == null || e.get("insert_id").isNull())) missing = true;
     }
     if (!missing) return value;
-    ObjectNode copy = value.deepCopy();
-    ArrayNode array = (ArrayNode) copy.get("events");
-    for (int i = 0; i < array.size(); i++) {
-      JsonNode e = array.get(i);
+    // Shallow copies along the changed path only: the record's own nodes are never mutated.
+    ObjectNode copy = MAPPER.createObjectNode();
+    copy.setAll(value);
+    ArrayNode array = copy.putArray("events");
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode e = events.get(i);
       if (e.isObject() && (e.get("insert_id") == null || e.get("insert_id").isNull())) {
+        ObjectNode filled = MAPPER.createObjectNode();
+        filled.setAll((ObjectNode) e);
         // One event per record is the usual case: the record id itself; several: id-<n>, still stable.
-        ((ObjectNode) e).put("insert_id", array.size() == 1 ? id : id + "-" + i);
+        filled.put("insert_id", events.size() == 1 ? id : id + "-" + i);
+        array.add(filled);
+      } else {
+        array.add(e);
       }
     }
     return copy;
