@@ -215,13 +215,20 @@ class AmplitudeModeTest {
     Record two = Record.of("0190aaaa-0003", Instant.EPOCH, json(
         "{\"events\":[{\"event_type\":\"x\",\"user_id\":\"user-10001\"},{\"event_type\":\"y\",\"user_id\":\"user-10001\"}],"
             + "\"api_key\":\"" + API_KEY + "\"}"));
+    Record nullId = Record.of("0190aaaa-0004", Instant.EPOCH, json(
+        "{\"events\":[{\"event_type\":\"x\",\"insert_id\":null,\"user_id\":\"user-10001\"}],\"api_key\":\"" + API_KEY + "\"}"));
+    Record empty = Record.of("0190aaaa-0005", Instant.EPOCH, json("{\"events\":[{}],\"api_key\":\"" + API_KEY + "\"}"));
     JsonNode before = without.value().deepCopy();
-    assertThat(kinds(send(List.of(without, with, two)))).containsOnly(Kind.DELIVERED);
+    assertThat(kinds(send(List.of(without, with, two, nullId, empty)))).containsOnly(Kind.DELIVERED);
+    String raw = requests().get(0).getBodyAsString();
+    assertThat(raw.split("insert_id", -1)).hasSize(6 + 1); // exactly one insert_id per event, no duplicates
     JsonNode events = json(requests().get(0).getBodyAsString()).get("events");
     assertThat(events.get(0).get("insert_id").asText()).isEqualTo("0190aaaa-0001");
     assertThat(events.get(1).get("insert_id").asText()).isEqualTo("mine");
     assertThat(events.get(2).get("insert_id").asText()).isEqualTo("0190aaaa-0003-0");
     assertThat(events.get(3).get("insert_id").asText()).isEqualTo("0190aaaa-0003-1");
+    assertThat(events.get(4).get("insert_id").asText()).isEqualTo("0190aaaa-0004");
+    assertThat(events.get(5)).isEqualTo(json("{\"insert_id\":\"0190aaaa-0005\"}"));
     assertThat(without.value()).isEqualTo(before); // the record itself is not mutated
   }
 

@@ -48,11 +48,8 @@ final class Planner {
       // into a log line or a reason by a server's error message.
       for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
-        if (f.getValue().isTextual() && dev.analytics.http.HttpSink.isCredentialHeader(f.getKey())) {
-          onApiKey.accept(f.getValue().asText());
-        }
+        if (f.getValue().isTextual() && isCredentialName(f.getKey())) onApiKey.accept(f.getValue().asText());
       }
-      if (amplitude) value = withInsertIds((ObjectNode) value, record.id());
     }
     String field = mode.field();
     if (mode.kind() == BodyMode.Kind.MERGE_ON_ARRAY_FIELD && value.isObject() && value.get(field) instanceof ArrayNode) {
@@ -68,18 +65,72 @@ final class Planner {
         }
       }
       byte[] restBytes = MAPPER.writeValueAsBytes(rest);
+      boolean fill = amplitude && field.equals("events");
       List<byte[]> elements = new ArrayList<>(array.size());
       List<JsonNode> events = new ArrayList<>(array.size());
-      for (JsonNode e : array) {
-        elements.add(MAPPER.writeValueAsBytes(e));
+      for (int i = 0; i < array.size(); i++) {
+        JsonNode e = array.get(i);
+        byte[] bytes;
+        if (fill && needsInsertId(e) && e.has("insert_id")) {
+          ObjectNode copy = MAPPER.createObjectNode();
+          copy.setAll((ObjectNode) e);
+          copy.put("insert_id", array.size() == 1 ? record.id() : record.id() + "-" + i);
+          bytes = MAPPER.writeValueAsBytes(copy);
+        } else if (fill && needsInsertId(e)) {
+          bytes = withField(MAPPER.writeValueAsBytes(e), e.size() > 0, insertIdJson(record.id(), i, array.size()));
+        } else {
+          bytes = MAPPER.writeValueAsBytes(e);
+        }
+        elements.add(bytes);
         events.add(e);
       }
       return new Part(index, new String(restBytes, StandardCharsets.UTF_8), restBytes, elements, null, events);
     }
+    if (amplitude && value.isObject()) value = withInsertIds((ObjectNode) value, record.id());
     List<JsonNode> events = new ArrayList<>();
     JsonNode array = value.isObject() ? value.get(field == null ? "events" : field) : null;
     if (array instanceof ArrayNode) array.forEach(events::add);
     return new Part(index, null, null, null, MAPPER.writeValueAsBytes(value), events);
+  }
+
+  private static final Map<String, Boolean> CREDENTIAL_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static boolean isCredentialName(String name) {
+    Boolean known = CREDENTIAL_NAMES.get(name);
+    if (known != null) return known;
+    boolean result = dev.analytics.http.HttpSink.isCredentialHeader(name);
+    // Field names repeat across records; bound the cache against bodies with ever-new keys.
+    if (CREDENTIAL_NAMES.size() < 4096) CREDENTIAL_NAMES.put(name, result);
+    return result;
+  }
+
+  private static boolean needsInsertId(JsonNode e) {
+    return e.isObject() && (e.get("insert_id") == null || e.get("insert_id").isNull());
+  }
+
+  /** One event per record is the usual case: the record id itself; several: id-n, still stable. */
+  private static byte[] insertIdJson(String id, int i, int n) {
+    return json(n == 1 ? id : id + "-" + i);
+  }
+
+  /**
+   * Appends {@code "insert_id":value} to a serialized object without copying the tree (a copy per
+   * event was the sink's largest cost). Only for objects without the key, so no duplicate arises.
+   */
+  private static byte[] withField(byte[] object, boolean nonEmpty, byte[] value) {
+    byte[] name = "\"insert_id\":".getBytes(StandardCharsets.UTF_8);
+    int extra = (nonEmpty ? 1 : 0) + name.length + value.length;
+    byte[] out = new byte[object.length + extra];
+    int p = object.length - 1; // the closing brace
+    System.arraycopy(object, 0, out, 0, p);
+    int o = p;
+    if (nonEmpty) out[o++] = ',';
+    System.arraycopy(name, 0, out, o, name.length);
+    o += name.length;
+    System.arraycopy(value, 0, out, o, value.length);
+    o += value.length;
+    out[o] = '}';
+    return out;
   }
 
   private static JsonNode withInsertIds(ObjectNode value, String id) {
