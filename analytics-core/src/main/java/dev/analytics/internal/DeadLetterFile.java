@@ -91,7 +91,8 @@ final class DeadLetterFile implements DeadLetters {
     List<DeadLetter> letters = new ArrayList<>();
     List<String> lines;
     try {
-      lines = Files.readAllLines(file);
+      // Decoded leniently: one damaged byte (not valid UTF-8) must cost at most its own line, not the file.
+      lines = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read dead letters " + file, e);
     }
