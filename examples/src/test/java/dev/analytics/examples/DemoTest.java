@@ -30,7 +30,7 @@ class DemoTest {
     assertThat(summary.statuses()).containsEntry(504, 1);
     assertThat(summary.duplicatesSuppressed()).isPositive();
     assertThat(summary.success()).isTrue();
-    assertThat(output).contains("receiver up", "receiver down", "receiver back").containsPattern("lost\\s+0\\R");
+    assertThat(output).contains("receiver up", "receiver down", "receiver back").containsPattern("lost\\s+0\\s");
   }
 
   @Test
