@@ -1,5 +1,6 @@
 package dev.analytics.transform;
 
+import com.bazaarvoice.jolt.exception.JoltException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,7 +97,9 @@ public final class JoltPipeline implements Transform {
         }
       } catch (RecordError e) {
         throw failure(i, e.getMessage());
-      } catch (RuntimeException e) { // jolt-core's TransformException and anything unexpected
+      } catch (JoltException e) { // jolt-core's per-record failures
+        throw failure(i, String.valueOf(e.getMessage()));
+      } catch (RuntimeException e) { // a bug in a step: still one record's failure, never the pipeline's
         throw failure(i, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
     }

@@ -237,7 +237,8 @@ class FluvioDialectTest {
     shiftFails("{'v':'out.@(1,k)'}", "{'k':{},'v':1}", "@(1,k) is object, not a key");
     shiftFails("{'v':'out.@(1,k)'}", "{'k':[],'v':1}", "@(1,k) is array, not a key");
     shiftFails("{'v':'out.@(1,k[3])'}", "{'k':[1],'v':1}", "@(1,k[3]): index 3 out of range");
-    shiftFails("{'v':'out.&(5)'}", "{'v':1}", "&(5,0): there are only 2 levels");
+    // With alternatives of different star counts, a capture can be missing only for some keys.
+    shiftFails("{'a*|b*c*':'out.&(0,2)'}", "{'ax':1}", "&(0,2): the key at level 0 has only 1 captures");
   }
 
   // ---- shift: spec errors ----
@@ -257,6 +258,11 @@ class FluvioDialectTest {
     badShift("{'a':'o.@(1,@(1,@(1,@(1,@(1,x)))))'}", "nested deeper than 4");
     badShift("{'$':{'a':'b'}}", "not an object");
     badShift("{'a':5}", "an RHS must be a string");
+    badShift("{'v':'out.&(5)'}", "&(5,0): there are only 2 levels here");
+    badShift("{'a*':'out.&(0,2)'}", "&(0,2): the key at level 0 has 1 captures");
+    badShift("{'a':{'$(2)':'x'}}", "$(2,0): there are only 2 levels here");
+    badShift("{'v':'out.@(3,x)'}", "@(3,x): there are only 2 levels here");
+    badShift("{'k':{'&(0,1)':'x'}}", "&(0,1): the key at level 0 has 0 captures");
   }
 
   @Test

@@ -41,7 +41,7 @@ public final class FluvioShift {
 
   /** @throws SpecError when the spec is malformed */
   public static FluvioShift parse(JsonNode spec) {
-    return new FluvioShift(node(spec));
+    return new FluvioShift(node(spec, List.of(1)));
   }
 
   public JsonNode apply(JsonNode input) {
@@ -98,7 +98,11 @@ public final class FluvioShift {
     }
   }
 
-  private static Node node(JsonNode spec) {
+  /**
+   * @param levels for each level visible here, from the root down, how many captures its key has
+   *     (1 + the stars of its pattern), so that references are checked now rather than per record
+   */
+  private static Node node(JsonNode spec, List<Integer> levels) {
     Node node = new Node();
     Set<String> seen = new HashSet<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = spec.fields(); it.hasNext(); ) {
@@ -111,10 +115,24 @@ public final class FluvioShift {
         if (value.isObject()) {
           throw new SpecError("LHS \"" + key + "\" takes a string or an array of strings as RHS, not an object");
         }
-        node.infallibles.add(new Infallible(lhs, outputs(value)));
+        if (lhs.capture != null) check(lhs.capture, "$", levels);
+        if (lhs.at != null) check(lhs.at, levels);
+        List<Rhs> outputs = outputs(value);
+        for (Rhs rhs : outputs) check(rhs, levels);
+        node.infallibles.add(new Infallible(lhs, outputs));
         continue;
       }
-      Child child = value.isObject() ? new Child(lhs, node(value), null) : new Child(lhs, null, outputs(value));
+      if (lhs.kind == Lhs.Kind.AMP) check(lhs.capture, "&", levels);
+      List<Integer> inner = new ArrayList<>(levels);
+      inner.add(groups(lhs));
+      Child child;
+      if (value.isObject()) {
+        child = new Child(lhs, node(value, inner), null);
+      } else {
+        List<Rhs> outputs = outputs(value);
+        for (Rhs rhs : outputs) check(rhs, inner);
+        child = new Child(lhs, null, outputs);
+      }
       switch (lhs.kind) {
         case LITERAL:
           if (node.literals.put(lhs.literal, child) != null) {
@@ -129,6 +147,46 @@ public final class FluvioShift {
       }
     }
     return node;
+  }
+
+  private static int groups(Lhs lhs) {
+    if (lhs.kind != Lhs.Kind.PATTERN) return 1;
+    int max = 0;
+    for (List<String> alternative : lhs.alternatives) max = Math.max(max, alternative.size() - 1);
+    return max + 1;
+  }
+
+  private static void check(Rhs rhs, List<Integer> levels) {
+    for (Object part : rhs.parts) {
+      if (part instanceof Key) {
+        for (Object piece : ((Key) part).pieces) check(piece, levels);
+      } else {
+        check(((Index) part).op, levels);
+      }
+    }
+  }
+
+  private static void check(Object reference, List<Integer> levels) {
+    if (reference instanceof Capture) {
+      check((Capture) reference, "&", levels);
+    } else if (reference instanceof At) {
+      At at = (At) reference;
+      if (at.level >= levels.size()) {
+        throw new SpecError(at.text + ": there are only " + levels.size() + " levels here");
+      }
+      if (at.path != null) check(at.path, levels);
+    }
+  }
+
+  private static void check(Capture c, String sigil, List<Integer> levels) {
+    String text = sigil + "(" + c.level + "," + c.group + ")";
+    if (c.level >= levels.size()) {
+      throw new SpecError(text + ": there are only " + levels.size() + " levels here");
+    }
+    int groups = levels.get(levels.size() - 1 - c.level);
+    if (c.group >= groups) {
+      throw new SpecError(text + ": the key at level " + c.level + " has " + (groups - 1) + " captures");
+    }
   }
 
   private static List<Rhs> outputs(JsonNode value) {
