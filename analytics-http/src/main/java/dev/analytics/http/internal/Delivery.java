@@ -198,10 +198,12 @@ public final class Delivery {
 
   private List<Part> prepare(List<Record> batch, Outcome[] out) {
     List<Part> parts = new ArrayList<>(batch.size());
+    Planner.Writer writer = new Planner.Writer();
     for (int i = 0; i < batch.size(); i++) {
       try {
-        parts.add(planner.prepare(i, batch.get(i), this::learnKey));
+        parts.add(planner.prepare(i, batch.get(i), this::learnKey, writer));
       } catch (IOException | RuntimeException e) {
+        writer = new Planner.Writer(); // its state after a failed write is unknown
         // A value Jackson cannot write will never be sendable.
         out[i] = Outcome.rejected("cannot serialize record: " + redact(String.valueOf(e.getMessage())));
       }

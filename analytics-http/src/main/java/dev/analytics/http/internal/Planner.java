@@ -1,5 +1,6 @@
 package dev.analytics.http.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.analytics.Record;
 import dev.analytics.http.BodyMode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -41,7 +44,36 @@ final class Planner {
    * record id (a copy: the record's value is never mutated). Top-level credential fields such as
    * {@code api_key} are passed to {@code onApiKey} so that messages can mask them.
    */
-  Part prepare(int index, Record record, Consumer<String> onApiKey) throws JsonProcessingException {
+  Part prepare(int index, Record record, Consumer<String> onApiKey) throws IOException {
+    return prepare(index, record, onApiKey, new Writer());
+  }
+
+  /**
+   * Serializes values one after another through a single generator: creating a Jackson generator per
+   * event cost more than writing the event.
+   */
+  static final class Writer {
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
+    private final JsonGenerator generator;
+
+    Writer() {
+      try {
+        generator = MAPPER.getFactory().createGenerator(buffer);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      generator.setRootValueSeparator(null);
+    }
+
+    byte[] write(JsonNode node) throws IOException {
+      buffer.reset();
+      MAPPER.writeTree(generator, node);
+      generator.flush();
+      return buffer.toByteArray();
+    }
+  }
+
+  Part prepare(int index, Record record, Consumer<String> onApiKey, Writer writer) throws IOException {
     JsonNode value = record.value();
     if (value.isObject()) {
       // Top-level credentials in bodies (Amplitude's api_key, a "token"...) must never be echoed back
@@ -64,7 +96,7 @@ final class Planner {
           rest.set(f.getKey(), f.getValue());
         }
       }
-      byte[] restBytes = MAPPER.writeValueAsBytes(rest);
+      byte[] restBytes = writer.write(rest);
       boolean fill = amplitude && field.equals("events");
       List<byte[]> elements = new ArrayList<>(array.size());
       List<JsonNode> events = new ArrayList<>(array.size());
@@ -75,11 +107,11 @@ final class Planner {
           ObjectNode copy = MAPPER.createObjectNode();
           copy.setAll((ObjectNode) e);
           copy.put("insert_id", array.size() == 1 ? record.id() : record.id() + "-" + i);
-          bytes = MAPPER.writeValueAsBytes(copy);
+          bytes = writer.write(copy);
         } else if (fill && needsInsertId(e)) {
-          bytes = withField(MAPPER.writeValueAsBytes(e), e.size() > 0, insertIdJson(record.id(), i, array.size()));
+          bytes = withField(writer.write(e), e.size() > 0, insertIdJson(record.id(), i, array.size()));
         } else {
-          bytes = MAPPER.writeValueAsBytes(e);
+          bytes = writer.write(e);
         }
         elements.add(bytes);
         events.add(e);
@@ -90,7 +122,7 @@ final class Planner {
     List<JsonNode> events = new ArrayList<>();
     JsonNode array = value.isObject() ? value.get(field == null ? "events" : field) : null;
     if (array instanceof ArrayNode) array.forEach(events::add);
-    return new Part(index, null, null, null, MAPPER.writeValueAsBytes(value), events);
+    return new Part(index, null, null, null, writer.write(value), events);
   }
 
   private static final Map<String, Boolean> CREDENTIAL_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
