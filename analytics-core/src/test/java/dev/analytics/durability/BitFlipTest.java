@@ -2,8 +2,10 @@ package dev.analytics.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.analytics.testsupport.ChildJvm;
 import dev.analytics.testsupport.Dirs;
 import dev.analytics.testsupport.LogImages;
+import dev.analytics.testsupport.ReopenChild;
 import dev.analytics.testsupport.SegmentFiles;
 import dev.analytics.testsupport.SegmentFiles.Frame;
 import java.nio.file.Path;
@@ -106,6 +108,22 @@ class BitFlipTest {
   void aLengthClaimingTwoGigabytesIsSkippedWithoutAllocatingIt() {
     damageAndReopen(List.of(frameAt(0, 0.4), frameAt(-1, 0.4)),
         (segment, f) -> SegmentFiles.putInt(segment, f.lengthFieldOffset(), Integer.MAX_VALUE));
+  }
+
+  @Test
+  void aLengthClaimingTwoGigabytesIsRecoveredWithinASmallHeap() {
+    // The same damage, recovered by a JVM whose heap is far below 2 GB: a buffer sized from the corrupt
+    // length would end it with an OutOfMemoryError instead of this line.
+    Target target = frameAt(-1, 0.5);
+    Path copy = work.resolve("small-heap");
+    Dirs.copy(image, copy);
+    SegmentFiles.putInt(segmentIn(copy, target), target.frame.lengthFieldOffset(), Integer.MAX_VALUE);
+    try (ChildJvm child = ChildJvm.start(ReopenChild.class, work.resolve("reopen.stderr"), 120_000, copy.toString())) {
+      String line = child.readLine();
+      assertThat(line).as("child stderr:%n%s", child.stderr())
+          .isEqualTo("flushed=true delivered=" + (emitted.size() - 1) + " corruptSkipped=1");
+    }
+    assertThat(ChildJvm.HEAP_MEGABYTES).isLessThan(2048);
   }
 
   @Test

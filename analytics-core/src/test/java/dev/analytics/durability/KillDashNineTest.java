@@ -48,6 +48,17 @@ class KillDashNineTest {
   }
 
   @Test
+  void everyPrintedIdIsDeliveredAfterKillDashNineWithFourEmittingThreads() {
+    crashLoop(3, Durability.PERIODIC, true, 50, 3_000, 4);
+  }
+
+  @Test
+  @Tag("slow")
+  void manyKillsWithFourEmittingThreadsInSyncDurability() {
+    crashLoop(30, Durability.SYNC, true, 50, 3_000, 4);
+  }
+
+  @Test
   @Tag("slow")
   void twoHundredKills() {
     crashLoop(200, Durability.PERIODIC, true, 50, 3_000);
@@ -66,24 +77,29 @@ class KillDashNineTest {
   }
 
   private void crashLoop(int iterations, Durability durability, boolean sinkUp, int minIds, int maxIds) {
+    crashLoop(iterations, durability, sinkUp, minIds, maxIds, 1);
+  }
+
+  private void crashLoop(int iterations, Durability durability, boolean sinkUp, int minIds, int maxIds,
+      int threads) {
     long seed = Long.getLong("crash.seed", System.nanoTime());
     Random random = new Random(seed);
-    System.out.printf("crash loop: %d iterations, %s, sink %s, seed %d%n", iterations, durability,
-        sinkUp ? "up" : "down", seed);
+    System.out.printf("crash loop: %d iterations, %s, sink %s, %d emitting thread(s), seed %d%n", iterations,
+        durability, sinkUp ? "up" : "down", threads, seed);
     for (int i = 0; i < iterations; i++) {
       int killAfter = minIds + random.nextInt(maxIds - minIds + 1);
-      crashOnce("seed " + seed + " iteration " + i, work.resolve("crash-" + i), durability, sinkUp, killAfter);
+      crashOnce("seed " + seed + " iteration " + i, work.resolve("crash-" + i), durability, sinkUp, killAfter, threads);
     }
   }
 
-  private void crashOnce(String name, Path dir, Durability durability, boolean sinkUp, int killAfter) {
+  private void crashOnce(String name, Path dir, Durability durability, boolean sinkUp, int killAfter, int threads) {
     long start = System.nanoTime();
     List<String> printed = new ArrayList<>();
     Set<String> deliveredByChild = new HashSet<>();
     Path stderr = work.resolve(dir.getFileName() + ".stderr");
     String childErrors;
     try (ChildJvm child = ChildJvm.start(CrashChild.class, stderr, 60_000, dir.toString(), durability.name(),
-        String.valueOf(LogImages.SEGMENT_BYTES), sinkUp ? "up" : "down")) {
+        String.valueOf(LogImages.SEGMENT_BYTES), sinkUp ? "up" : "down", String.valueOf(threads))) {
       String line;
       while (printed.size() < killAfter && (line = child.readLine()) != null) {
         take(line, printed, deliveredByChild);

@@ -13,9 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A child JVM running a main class of the test class path with the same java binary, read line by line
- * and killed with SIGKILL ({@link Process#destroyForcibly()}).
+ * and killed with SIGKILL ({@link ProcessHandle#destroyForcibly()}).
  */
 public final class ChildJvm implements AutoCloseable {
+  /** The child's heap: small, so a child that allocates from a corrupt length fails loudly. */
+  public static final int HEAP_MEGABYTES = 128;
+
   private final Process process;
   private final BufferedReader stdout;
   private final Path stderr;
@@ -44,7 +47,7 @@ public final class ChildJvm implements AutoCloseable {
     // Start quickly: this JVM lives for a second or so.
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-XX:+UseSerialGC");
-    command.add("-Xmx128m");
+    command.add("-Xmx" + HEAP_MEGABYTES + "m");
     command.add("-Xss512k");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

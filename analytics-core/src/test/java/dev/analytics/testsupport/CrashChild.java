@@ -23,7 +23,7 @@ import java.util.concurrent.CompletionStage;
  * parent has read was accepted before the kill. With the sink up it also prints {@code D <id>} for every
  * record its sink delivered (before the dispatcher may move its cursor past it).
  *
- * <p>Arguments: {@code <directory> <PERIODIC|SYNC> <segmentBytes> <up|down>}.
+ * <p>Arguments: {@code <directory> <PERIODIC|SYNC> <segmentBytes> <up|down> [emitting threads, default 1]}.
  */
 public final class CrashChild {
   private CrashChild() {}
@@ -55,8 +55,18 @@ public final class CrashChild {
     Analytics analytics = Analytics.builder().directory(directory).durability(durability)
         .segmentBytes(segmentBytes).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
         .sink("test", sink).build();
+    int threads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+    for (int t = 1; t < threads; t++) {
+      int thread = t;
+      Thread emitter = new Thread(() -> emitForever(analytics, out, thread), "emitter-" + t);
+      emitter.start();
+    }
+    emitForever(analytics, out, 0);
+  }
+
+  private static void emitForever(Analytics analytics, PrintStream out, int thread) {
     for (long i = 0; ; i++) {
-      String id = analytics.emit(Map.of("i", i, "payload", "crash-test event"));
+      String id = analytics.emit(Map.of("i", i, "thread", thread, "payload", "crash-test event"));
       synchronized (out) {
         out.print("E " + id + "\n");
         out.flush();
