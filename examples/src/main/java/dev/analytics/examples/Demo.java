@@ -291,7 +291,11 @@ public final class Demo {
    * in this module's resources, written to the demo's work directory.
    */
   static Path seedConfig(Path work) throws IOException {
-    Path dir = Path.of("").toAbsolutePath();
+    return seedConfig(work, Path.of("").toAbsolutePath());
+  }
+
+  static Path seedConfig(Path work, Path start) throws IOException {
+    Path dir = start;
     for (int i = 0; i < 3 && dir != null; i++, dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("examples"))
           && dir.getParent() != null) {

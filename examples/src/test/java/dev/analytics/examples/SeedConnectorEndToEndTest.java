@@ -65,6 +65,15 @@ class SeedConnectorEndToEndTest {
   }
 
   @Test
+  void withoutSharedBesideTheRepositoryTheShippedCopyIsUsed(@TempDir Path elsewhere) throws Exception {
+    Path copy = Demo.seedConfig(work, elsewhere);
+    assertThat(copy).isEqualTo(work.resolve(Demo.SEED_RESOURCE));
+    try (InputStream resource = Demo.class.getResourceAsStream(Demo.SEED_RESOURCE)) {
+      assertThat(Files.readAllBytes(copy)).isEqualTo(resource.readAllBytes());
+    }
+  }
+
+  @Test
   void fixtureEventArrivesAsTheSeedSpecBody() throws Exception {
     analytics.emit(FIXTURE_EVENT);
     assertThat(analytics.flush(Duration.ofSeconds(20))).isTrue();
