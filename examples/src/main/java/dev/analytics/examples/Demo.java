@@ -212,9 +212,11 @@ public final class Demo {
     int malformedBodies = 0;
     List<String> problems = new ArrayList<>();
     Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+    int largestRequest = 0;
     for (AmplitudeReceiver.Received request : receiver.requests()) {
       requests++;
       statuses.merge(request.status(), 1, Integer::sum);
+      largestRequest = Math.max(largestRequest, eventCount(request.body()));
       String shapeProblem = shapeProblem(request.body(), apiKey);
       if (shapeProblem != null) {
         malformedBodies++;
@@ -251,7 +253,16 @@ public final class Demo {
         .filter(k -> !delivered.contains(k) && !deadLettered.contains(k))
         .count();
     return new Summary(emitted.size(), emittedWhileDown, delivered.size(), receiver.duplicatesSuppressed(),
-        deadLetters.size(), lost, requests, statuses, malformedBodies, unexpected, stats, problems);
+        deadLetters.size(), lost, requests, largestRequest, statuses, malformedBodies, unexpected, stats,
+        problems);
+  }
+
+  private int eventCount(String body) {
+    try {
+      return body == null ? 0 : mapper.readTree(body).path("events").size();
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   private String shapeProblem(String body, String apiKey) {
@@ -481,6 +492,7 @@ public final class Demo {
     private final long deadLettered;
     private final long lost;
     private final int requests;
+    private final int largestRequest;
     private final Map<Integer, Integer> statuses;
     private final int malformedBodies;
     private final int unexpectedEvents;
@@ -488,8 +500,8 @@ public final class Demo {
     private final List<String> problems;
 
     Summary(long emitted, long emittedWhileDown, long delivered, long duplicatesSuppressed, long deadLettered,
-        long lost, int requests, Map<Integer, Integer> statuses, int malformedBodies, int unexpectedEvents,
-        Stats stats, List<String> problems) {
+        long lost, int requests, int largestRequest, Map<Integer, Integer> statuses, int malformedBodies,
+        int unexpectedEvents, Stats stats, List<String> problems) {
       this.emitted = emitted;
       this.emittedWhileDown = emittedWhileDown;
       this.delivered = delivered;
@@ -497,6 +509,7 @@ public final class Demo {
       this.deadLettered = deadLettered;
       this.lost = lost;
       this.requests = requests;
+      this.largestRequest = largestRequest;
       this.statuses = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(statuses));
       this.malformedBodies = malformedBodies;
       this.unexpectedEvents = unexpectedEvents;
@@ -539,6 +552,11 @@ public final class Demo {
       return requests;
     }
 
+    /** The most events one request carried: batching at work when a backlog drains. */
+    public int largestRequest() {
+      return largestRequest;
+    }
+
     /** Requests by the status the receiver answered. */
     public Map<Integer, Integer> statuses() {
       return statuses;
@@ -574,7 +592,8 @@ public final class Demo {
       out.printf("dead-lettered          %6d%n", deadLettered);
       out.printf("lost                   %6d   (a fire-and-forget client would have lost the %d sent while the"
           + " receiver was not up)%n", lost, emittedWhileDown);
-      out.printf("requests               %6d   (by status: %s)%n", requests, statuses);
+      out.printf("requests               %6d   (by status: %s; up to %d events in one request)%n", requests,
+          statuses, largestRequest);
       out.printf("bodies not {\"events\":[...],\"api_key\":\"<key>\"}: %d; unexpected events: %d%n",
           malformedBodies, unexpectedEvents);
       out.println("library stats: " + stats);
