@@ -55,15 +55,31 @@ public final class HttpSink implements Sink {
   public static final Duration AMPLITUDE_THROTTLE_DELAY = Duration.ofSeconds(30);
   public static final Duration AMPLITUDE_PROJECT_THROTTLE_DELAY = Duration.ofSeconds(60);
 
+  /** The settings as the user gave them (defaults not derived yet), for {@link #toBuilder()}. */
   private final Builder config;
+  private final List<Map.Entry<String, String>> headers;
+  private final int maxRequestRecords;
+  private final int maxRequestBytes;
   private final Delivery delivery;
 
   private HttpSink(Builder b) {
-    this.config = b;
+    this.config = new Builder(b);
+    boolean amp = amplitude();
+    this.maxRequestRecords = b.maxRequestRecords != 0
+        ? b.maxRequestRecords
+        : amp ? AMPLITUDE_MAX_REQUEST_EVENTS : b.maxBatchRecords;
+    this.maxRequestBytes = b.maxRequestBytes != 0
+        ? b.maxRequestBytes
+        : amp ? AMPLITUDE_MAX_REQUEST_BYTES : DEFAULT_MAX_REQUEST_BYTES;
+    List<Map.Entry<String, String>> h = new ArrayList<>(b.headers);
+    if (h.stream().noneMatch(e -> e.getKey().equalsIgnoreCase("Content-Type"))) {
+      h.add(0, Map.entry("Content-Type", "application/json"));
+    }
+    this.headers = List.copyOf(h);
     this.delivery = new Delivery(new DeliveryConfig(
-        b.endpoint, b.method, List.copyOf(b.headers), b.userAgent, b.connectTimeout, b.requestTimeout,
+        b.endpoint, b.method, headers, b.userAgent, b.connectTimeout, b.requestTimeout,
         b.backoffMin, b.backoffMax, b.maxAttempts, b.faultRetryDelay, b.gzip, b.gzipMinBytes,
-        b.maxConcurrentRequests, b.maxRequestRecords, b.maxRequestBytes, b.bodyMode, amplitude(),
+        b.maxConcurrentRequests, maxRequestRecords, maxRequestBytes, b.bodyMode, amp,
         b.secrets, List.copyOf(b.redactValues), b.clock, b.scheduler, b.jitter, b.name));
   }
 
@@ -128,7 +144,7 @@ public final class HttpSink implements Sink {
 
   /** The request headers in order, as {@code [name, value]} pairs (values may be credentials). */
   public List<Map.Entry<String, String>> headers() {
-    return List.copyOf(config.headers);
+    return headers;
   }
 
   public String userAgent() {
@@ -170,11 +186,11 @@ public final class HttpSink implements Sink {
   }
 
   public int maxRequestRecords() {
-    return config.maxRequestRecords;
+    return maxRequestRecords;
   }
 
   public int maxRequestBytes() {
-    return config.maxRequestBytes;
+    return maxRequestBytes;
   }
 
   public int maxConcurrentRequests() {
@@ -474,16 +490,7 @@ public final class HttpSink implements Sink {
     /** @throws IllegalStateException if no endpoint is set */
     public HttpSink build() {
       if (endpoint == null) throw new IllegalStateException("endpoint is required");
-      boolean amp = amplitude == AmplitudeMode.ON || (amplitude == AmplitudeMode.AUTO && isAmplitudeHost(endpoint));
-      Builder b = new Builder(this);
-      if (b.maxRequestRecords == 0) b.maxRequestRecords = amp ? AMPLITUDE_MAX_REQUEST_EVENTS : b.maxBatchRecords;
-      if (b.maxRequestBytes == 0) b.maxRequestBytes = amp ? AMPLITUDE_MAX_REQUEST_BYTES : DEFAULT_MAX_REQUEST_BYTES;
-      boolean hasContentType = false;
-      for (Map.Entry<String, String> h : b.headers) {
-        if (h.getKey().equalsIgnoreCase("Content-Type")) hasContentType = true;
-      }
-      if (!hasContentType) b.headers.add(0, Map.entry("Content-Type", "application/json"));
-      return new HttpSink(b);
+      return new HttpSink(this);
     }
 
     private static Duration requireRange(String name, Duration value, Duration min, Duration max) {

@@ -97,6 +97,14 @@ class AmplitudeModeTest {
     assertThat(amp.maxRequestRecords()).isEqualTo(2000);
     assertThat(amp.maxRequestBytes()).isEqualTo(1_000_000);
     assertThat(off.maxRequestBytes()).isEqualTo(HttpSink.DEFAULT_MAX_REQUEST_BYTES);
+    // Derived limits follow the endpoint through toBuilder(); explicit ones stay.
+    HttpSink moved = amp.toBuilder().endpoint("http://collector.local/in").maxBatchRecords(300).build();
+    assertThat(moved.amplitude()).isFalse();
+    assertThat(moved.maxRequestRecords()).isEqualTo(300);
+    assertThat(moved.maxRequestBytes()).isEqualTo(HttpSink.DEFAULT_MAX_REQUEST_BYTES);
+    assertThat(moved.headers()).containsExactly(java.util.Map.entry("Content-Type", "application/json"));
+    HttpSink pinned = HttpSink.builder().endpoint("https://api2.amplitude.com/2/httpapi").maxRequestBytes(4096).build();
+    assertThat(pinned.toBuilder().endpoint("http://x.local/").build().maxRequestBytes()).isEqualTo(4096);
   }
 
   @Test

@@ -134,6 +134,21 @@ class AnalyticsDeliveryTest {
   }
 
   @Test
+  void lingerLetsABatchFillBeforeItIsSent() throws Exception {
+    start();
+    try (Analytics a = analytics(sink().linger(Duration.ofSeconds(1)).maxBatchRecords(100).build(), Listener.NONE)
+        .build()) {
+      for (int i = 0; i < 10; i++) a.emit(Map.of("event_type", "e", "user_id", "user-" + (10000 + i), "n", i));
+      // No flush: flush sends without lingering. The dispatcher waits up to 1 s for more records.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (acceptedNs().size() < 10 && System.nanoTime() < deadline) Thread.sleep(10);
+    }
+    assertThat(acceptedNs()).hasSize(10);
+    assertThat(requests.get()).isEqualTo(1);
+    assertThat(accepted.get(0).get("events")).hasSize(10);
+  }
+
+  @Test
   void aPartial400DeadLettersExactlyTheBadEvents() throws Exception {
     start();
     answer.set(b -> {
