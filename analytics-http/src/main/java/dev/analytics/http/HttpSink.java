@@ -490,6 +490,13 @@ public final class HttpSink implements Sink {
     /** @throws IllegalStateException if no endpoint is set */
     public HttpSink build() {
       if (endpoint == null) throw new IllegalStateException("endpoint is required");
+      boolean amp = amplitude == AmplitudeMode.ON || (amplitude == AmplitudeMode.AUTO && isAmplitudeHost(endpoint));
+      // Amplitude's error indexes point into the body's "events" array: other shapes would
+      // dead-letter the wrong events.
+      if (amp && !(bodyMode.equals(BodyMode.perRecord()) || bodyMode.equals(BodyMode.mergeOn("events")))) {
+        throw new IllegalArgumentException("Amplitude mode needs bodyMode perRecord() or mergeOn(\"events\"): "
+            + bodyMode + " (or set amplitude(AmplitudeMode.OFF))");
+      }
       return new HttpSink(this);
     }
 

@@ -108,6 +108,18 @@ class AmplitudeModeTest {
   }
 
   @Test
+  void amplitudeModeRefusesBodiesItsIndexesCannotMapTo() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpSink.builder()
+            .endpoint("https://api2.amplitude.com/2/httpapi").bodyMode(BodyMode.jsonArray()).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Amplitude mode needs bodyMode");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpSink.builder()
+            .endpoint("http://h.local/").amplitude(AmplitudeMode.ON).bodyMode(BodyMode.mergeOn("items")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("merge on items");
+    assertThat(HttpSink.builder().endpoint("https://api2.amplitude.com/2/httpapi").amplitude(AmplitudeMode.OFF)
+        .bodyMode(BodyMode.jsonArray()).build().amplitude()).isFalse();
+  }
+
+  @Test
   void partial400RejectsExactlyTheListedEventsAndResendsTheRest() throws Exception {
     firstThenOk(400, "{\"code\":400,\"error\":\"Request missing required field\","
         + "\"events_with_invalid_fields\":{\"event_type\":[1]},"

@@ -190,6 +190,17 @@ class HttpSinkTest {
     assertThat(context.cleared).isEqualTo(1); // only once per fault
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {301, 302, 307})
+  void redirectsAreAFaultNotADeadLetter(int status) throws Exception {
+    server.stubFor(post(urlEqualTo("/collect"))
+        .willReturn(aResponse().withStatus(status).withHeader("Location", "https://elsewhere.example/")));
+    List<Outcome> outcomes = send(open(builder()), seedRecords(2));
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.retryAfter()).contains(HttpSink.DEFAULT_FAULT_RETRY_DELAY));
+    assertThat(context.faults).singleElement().asString().contains("HTTP " + status);
+    assertThat(requests()).hasSize(1);
+  }
+
   @Test
   void retryAfterSecondsIsHonoured() throws Exception {
     failThenSucceed(1, aResponse().withStatus(503).withHeader("Retry-After", "3"));
