@@ -112,7 +112,7 @@ class KillDashNineTest {
     assertThat(printed).as("%s: ids printed before the kill; child stderr:%n%s", name, childErrors)
         .hasSizeGreaterThanOrEqualTo(killAfter);
     int segments = SegmentFiles.segments(dir).size();
-    if (!sinkUp) {
+    if (!sinkUp && printed.size() >= 1_000) { // 1000 records of about 150 bytes fill two 64 KiB segments
       assertThat(segments).as("%s: the backlog spans several segments", name).isGreaterThanOrEqualTo(2);
     }
 
