@@ -1,0 +1,54 @@
+package dev.analytics.http.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RequestLimiterTest {
+  @Test
+  void neverRunsMoreThanTheLimitAndStartsWaitersInOrder() {
+    RequestLimiter limiter = new RequestLimiter(2);
+    List<CompletableFuture<Integer>> gates = new ArrayList<>();
+    List<Integer> started = new ArrayList<>();
+    List<CompletableFuture<Integer>> results = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      int n = i;
+      CompletableFuture<Integer> gate = new CompletableFuture<>();
+      gates.add(gate);
+      results.add(limiter.submit(() -> {
+        started.add(n);
+        return gate;
+      }));
+    }
+    assertThat(started).containsExactly(0, 1);
+    gates.get(1).complete(1);
+    assertThat(started).containsExactly(0, 1, 2);
+    gates.get(0).completeExceptionally(new IllegalStateException("boom"));
+    assertThat(started).containsExactly(0, 1, 2, 3);
+    gates.get(2).complete(2);
+    gates.get(3).complete(3);
+    gates.get(4).complete(4);
+    assertThat(started).containsExactly(0, 1, 2, 3, 4);
+    assertThat(results.get(0)).isCompletedExceptionally();
+    assertThat(results.get(4)).isCompletedWithValue(4);
+  }
+
+  @Test
+  void aLongQueueOfTasksThatCompleteAtOnceDoesNotOverflowTheStack() {
+    RequestLimiter limiter = new RequestLimiter(1);
+    CompletableFuture<Integer> first = new CompletableFuture<>();
+    limiter.submit(() -> first);
+    AtomicInteger done = new AtomicInteger();
+    List<CompletableFuture<Integer>> queued = new ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      queued.add(limiter.submit(() -> CompletableFuture.failedFuture(new java.io.IOException("refused"))));
+    }
+    queued.forEach(f -> f.whenComplete((v, e) -> done.incrementAndGet()));
+    first.complete(0);
+    assertThat(done.get()).isEqualTo(50_000);
+  }
+}
