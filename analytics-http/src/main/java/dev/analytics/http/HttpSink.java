@@ -125,8 +125,10 @@ public final class HttpSink implements Sink {
 
   @Override
   public String describe() {
-    return "http-sink " + config.method + " " + config.endpoint.getScheme() + "://"
-        + config.endpoint.getAuthority() + config.endpoint.getRawPath();
+    // No query string and no user info: either may carry a key. The path could too, hence redact.
+    return delivery.redact("http-sink " + config.method + " " + config.endpoint.getScheme() + "://"
+        + config.endpoint.getHost() + (config.endpoint.getPort() < 0 ? "" : ":" + config.endpoint.getPort())
+        + config.endpoint.getRawPath());
   }
 
   @Override

@@ -412,6 +412,13 @@ class HttpSinkTest {
   }
 
   @Test
+  void describeNamesTheEndpointWithoutQueryOrUserInfo() {
+    HttpSink s = HttpSink.builder().endpoint("https://user:pw@collector.example.com:8443/in?key=abc123").build();
+    assertThat(s.describe()).isEqualTo("http-sink POST https://collector.example.com:8443/in");
+    s.close();
+  }
+
+  @Test
   void closedSinkKeepsRecords() throws Exception {
     stub(200, "{}");
     HttpSink s = open(builder());
