@@ -92,14 +92,14 @@ class DeliveryTest {
       assertThat(analytics.stats().queuedRecords()).isZero();
 
       List<DeadLetter> letters = analytics.deadLetters().list();
-      // The transform failure is dead-lettered when read; the rejection when the sink answers.
-      assertThat(letters).extracting(DeadLetter::id).containsExactly(poison, rejected);
-      DeadLetter first = letters.get(1);
+      // The transform failure is dead-lettered when read, the rejection when the sink answers: either may be first.
+      assertThat(letters).extracting(DeadLetter::id).containsExactlyInAnyOrder(poison, rejected);
+      DeadLetter first = letters.stream().filter(l -> l.id().equals(rejected)).findFirst().orElseThrow();
       assertThat(first.sink()).isEqualTo("a");
       assertThat(first.reason()).isEqualTo("400: invalid field bad");
       assertThat(first.envelope().path("event").path("bad").asBoolean()).isTrue();
       assertThat(first.transformed()).hasValueSatisfying(t -> assertThat(t.path("transformed").asBoolean()).isTrue());
-      DeadLetter second = letters.get(0);
+      DeadLetter second = letters.stream().filter(l -> l.id().equals(poison)).findFirst().orElseThrow();
       assertThat(second.reason()).contains("transform #1").contains(poison).contains("poison found");
       assertThat(second.transformed()).isEmpty();
 
@@ -115,7 +115,7 @@ class DeliveryTest {
     JsonNode replayed = sink.delivered().get(1).value();
     assertThat(replayed.path("id").asText()).isEqualTo(rejected);
     Thread.sleep(100); // the listener runs on its own thread
-    assertThat(heard).extracting(DeadLetter::id).containsExactly(poison, rejected);
+    assertThat(heard).extracting(DeadLetter::id).containsExactlyInAnyOrder(poison, rejected);
   }
 
   @Test
@@ -137,7 +137,11 @@ class DeliveryTest {
     List<List<Record>> batches = new CopyOnWriteArrayList<>();
     Sink async = new Sink() {
       @Override
-      public CompletionStage<List<Outcome>> send(List<Record> batch) {
+      public synchronized CompletionStage<List<Outcome>> send(List<Record> batch) {
+        if (pending.size() == 3) {
+          // Records emitted after the first three batches were read: the test controls only those three.
+          return CompletableFuture.completedFuture(delivered(batch.size()));
+        }
         CompletableFuture<List<Outcome>> future = new CompletableFuture<>();
         batches.add(batch);
         pending.add(future);

@@ -89,23 +89,43 @@ final class DeadLetterFile implements DeadLetters {
   @Override
   public synchronized List<DeadLetter> list() {
     List<DeadLetter> letters = new ArrayList<>();
-    List<String> lines;
+    for (Line line : readLines()) if (line.letter != null) letters.add(line.letter);
+    return letters;
+  }
+
+  /** Every non-blank line, parsed where possible; unreadable lines are kept as text, never dropped. */
+  private List<Line> readLines() {
+    List<String> texts;
     try {
       // Decoded leniently: one damaged byte (not valid UTF-8) must cost at most its own line, not the file.
-      lines = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+      texts = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read dead letters " + file, e);
     }
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) continue;
+    List<Line> lines = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      String text = texts.get(i);
+      if (text.isBlank()) continue;
+      DeadLetter letter = null;
       try {
-        letters.add(fromJson(mapper.readTree(line)));
+        letter = fromJson(mapper.readTree(text));
       } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "unreadable dead letter at " + file + " line " + (i + 1) + " skipped");
+        LOG.log(System.Logger.Level.WARNING, "unreadable dead letter at " + file + " line " + (i + 1)
+            + " skipped (kept in the file)");
       }
+      lines.add(new Line(text, letter));
     }
-    return letters;
+    return lines;
+  }
+
+  private static final class Line {
+    final String text;
+    final DeadLetter letter;
+
+    Line(String text, DeadLetter letter) {
+      this.text = text;
+      this.letter = letter;
+    }
   }
 
   @Override
@@ -121,9 +141,12 @@ final class DeadLetterFile implements DeadLetters {
   }
 
   private int rewrite(Predicate<DeadLetter> which, boolean replay) {
-    List<DeadLetter> keep = new ArrayList<>();
+    List<String> keep = new ArrayList<>();
     List<DeadLetter> chosen = new ArrayList<>();
-    for (DeadLetter letter : list()) (which.test(letter) ? chosen : keep).add(letter);
+    for (Line line : readLines()) {
+      if (line.letter != null && which.test(line.letter)) chosen.add(line.letter);
+      else keep.add(line.text); // as it was written, readable or not
+    }
     if (chosen.isEmpty()) return 0;
     if (replay) {
       // Appended before the dead letters are removed: a crash in between replays twice, never loses.
@@ -142,8 +165,8 @@ final class DeadLetterFile implements DeadLetters {
     try {
       FilePermissions.createOwnerOnlyFile(temp);
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        for (DeadLetter letter : keep) {
-          ByteBuffer line = ByteBuffer.wrap((mapper.writeValueAsString(toJson(letter)) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String text : keep) {
+          ByteBuffer line = ByteBuffer.wrap((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
           while (line.hasRemaining()) channel.write(line);
         }
         storage.sync(channel);

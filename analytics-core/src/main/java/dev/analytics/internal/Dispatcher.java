@@ -433,11 +433,17 @@ final class Dispatcher implements Runnable {
       return name;
     }
 
+    private volatile String lastFault;
+
     @Override
     public void reportFault(String message) {
       String safe = redact(message);
-      LOG.log(System.Logger.Level.ERROR, "sink " + name + " configuration fault, holding its records: " + safe);
+      // Loud once per fault (a sink re-reports it on every slow retry); the listener hears every report.
+      if (!faulted || !safe.equals(lastFault)) {
+        LOG.log(System.Logger.Level.ERROR, "sink " + name + " configuration fault, holding its records: " + safe);
+      }
       faulted = true;
+      lastFault = safe;
       listener.tell(l -> l.onSinkFault(name, safe));
     }
 
