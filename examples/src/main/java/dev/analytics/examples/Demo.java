@@ -243,11 +243,13 @@ public final class Demo {
     }
 
     // 3. What was emitted but neither delivered nor dead-lettered is lost.
+    // A dead letter keeps the id emit() returned, so it is matched by that id.
+    Map<String, String> keyById = new java.util.HashMap<>();
+    emitted.forEach((key, sent) -> keyById.put(sent.id, key));
     Set<String> deadLettered = new java.util.HashSet<>();
     for (DeadLetter letter : deadLetters) {
-      JsonNode event = letter.envelope().path("event");
-      deadLettered.add(key(event.path("event_properties").path("service").asText(),
-          event.path("event_properties").path("seq").asInt(-1)));
+      String key = keyById.get(letter.id());
+      if (key != null) deadLettered.add(key);
       if (problems.size() < 15) problems.add("dead letter " + letter.id() + ": " + letter.reason());
     }
     long lost = emitted.keySet().stream()
