@@ -23,6 +23,7 @@ public final class ConnectorConfig {
   private final List<String> secretNames;
   private final String sinkSectionName;
   private final JsonNode sinkSection;
+  private final JsonNode declaredSinkSection;
   private final String endpointOverride;
   private final List<TransformStep> transforms;
   private final LibrarySettings settings;
@@ -32,7 +33,8 @@ public final class ConnectorConfig {
   private final YamlDocument document;
 
   ConnectorConfig(String source, String apiVersion, String name, String type, String version, String topic,
-      List<String> secretNames, String sinkSectionName, JsonNode sinkSection, String endpointOverride,
+      List<String> secretNames, String sinkSectionName, JsonNode sinkSection, JsonNode declaredSinkSection,
+      String endpointOverride,
       List<TransformStep> transforms, LibrarySettings settings, Path directory, List<String> warnings,
       Secrets secrets, YamlDocument document) {
     this.source = source;
@@ -44,6 +46,7 @@ public final class ConnectorConfig {
     this.secretNames = List.copyOf(secretNames);
     this.sinkSectionName = sinkSectionName;
     this.sinkSection = sinkSection;
+    this.declaredSinkSection = declaredSinkSection;
     this.endpointOverride = endpointOverride;
     this.transforms = List.copyOf(transforms);
     this.settings = settings;
@@ -102,6 +105,11 @@ public final class ConnectorConfig {
   }
 
   /** The endpoint that replaced the file's {@code endpoint}, if an override was set. */
+  /** The sink's section as the file declares it (secrets rendered), before the endpoint override. */
+  public JsonNode declaredSinkSection() {
+    return declaredSinkSection.deepCopy();
+  }
+
   public Optional<String> endpointOverride() {
     return Optional.ofNullable(endpointOverride);
   }

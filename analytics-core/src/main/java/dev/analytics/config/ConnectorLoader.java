@@ -265,6 +265,7 @@ public final class ConnectorLoader {
     } else {
       section = (ObjectNode) render(sectionNode, resolved);
     }
+    JsonNode declared = section.deepCopy();
     String override = endpointOverride();
     if (override != null) section.put("endpoint", override);
 
@@ -277,7 +278,7 @@ public final class ConnectorLoader {
     Path base = baseDirectory != null ? baseDirectory
         : settings.directory().orElse(Path.of(DEFAULT_BASE_DIRECTORY));
     return new ConnectorConfig(source, apiVersion, name, type, version, topic, secretNames, sectionName,
-        section, override, steps, settings, base.resolve(topic), problems.warnings(), resolved, doc);
+        section, declared, override, steps, settings, base.resolve(topic), problems.warnings(), resolved, doc);
   }
 
   /**
@@ -398,7 +399,7 @@ public final class ConnectorLoader {
       warnings.accept(problems.format("", path == null ? -1 : config.document().line(path), String.valueOf(message)));
     };
     SinkSettings settings = new SinkSettings(config.name(), config.version().orElse(null), config.sinkSection(),
-        config.settings().delivery(), config.secrets(), providerWarnings);
+        config.declaredSinkSection(), config.settings().delivery(), config.secrets(), providerWarnings);
     try {
       Sink sink = found.create(settings);
       if (sink == null) {

@@ -36,10 +36,10 @@ import java.util.Set;
  *   retry_backoff_max: 1m         # ... up to 1m, forever (retries never drop data)
  *   delivery:                     # handed to the sink provider (SinkSettings.delivery())
  *     mode: batch                 # batch (default where the body allows) | per-record (Fluvio's behaviour)
- *     max_batch_records: 500
- *     max_batch_bytes: 1MiB
+ *     max_batch_records: 500      # the defaults here are http-sink's: the sink provider owns them
+ *     max_batch_bytes: 5MiB       # per request; 1000000 in Amplitude mode
  *     linger: 0ms
- *     max_in_flight: 1
+ *     max_in_flight: 4
  * }</pre>
  */
 public final class LibrarySettings {

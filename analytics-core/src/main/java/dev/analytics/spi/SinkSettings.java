@@ -11,6 +11,7 @@ public final class SinkSettings {
   private final String connectorName;
   private final String connectorVersion;
   private final JsonNode section;
+  private final JsonNode declaredSection;
   private final JsonNode delivery;
   private final Secrets secrets;
   private final Consumer<String> warnings;
@@ -22,9 +23,25 @@ public final class SinkSettings {
       JsonNode delivery,
       Secrets secrets,
       Consumer<String> warnings) {
+    this(connectorName, connectorVersion, section, section, delivery, secrets, warnings);
+  }
+
+  /**
+   * @param declaredSection the section as the file declares it, before overrides made in code or by
+   *     system property (such as an endpoint pointed at a proxy or a local receiver)
+   */
+  public SinkSettings(
+      String connectorName,
+      String connectorVersion,
+      JsonNode section,
+      JsonNode declaredSection,
+      JsonNode delivery,
+      Secrets secrets,
+      Consumer<String> warnings) {
     this.connectorName = Objects.requireNonNull(connectorName, "connectorName == null");
     this.connectorVersion = connectorVersion;
     this.section = Objects.requireNonNull(section, "section == null");
+    this.declaredSection = Objects.requireNonNull(declaredSection, "declaredSection == null");
     this.delivery = delivery == null ? JsonNodeFactory.instance.objectNode() : delivery;
     this.secrets = Objects.requireNonNull(secrets, "secrets == null");
     this.warnings = Objects.requireNonNull(warnings, "warnings == null");
@@ -46,6 +63,15 @@ public final class SinkSettings {
    */
   public JsonNode section() {
     return section;
+  }
+
+  /**
+   * The section as the file declares it, before overrides. A sink decides what kind of endpoint it
+   * talks to from this (pointing Amplitude's connector file at a local receiver keeps Amplitude's
+   * rules), and sends to {@link #section()}.
+   */
+  public JsonNode declaredSection() {
+    return declaredSection;
   }
 
   /**

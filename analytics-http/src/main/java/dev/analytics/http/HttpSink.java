@@ -204,7 +204,8 @@ public final class HttpSink implements Sink {
     return describe();
   }
 
-  static boolean isAmplitudeHost(URI uri) {
+  /** True for Amplitude's HTTP V2 hosts ({@code api2.amplitude.com}, {@code api.eu.amplitude.com}). */
+  public static boolean isAmplitudeHost(URI uri) {
     String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
     return host.equals("api2.amplitude.com") || host.equals("api.eu.amplitude.com");
   }

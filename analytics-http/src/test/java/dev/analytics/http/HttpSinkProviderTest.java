@@ -52,6 +52,24 @@ class HttpSinkProviderTest {
   }
 
   @Test
+  void anEndpointOverrideKeepsTheAmplitudeRulesTheFileDeclares() {
+    // The seed file names Amplitude; the loader points it at a local receiver (or a proxy).
+    Sink sink = provider().create(new SinkSettings("amplitude-connector", "0.2.5",
+        json("{\"endpoint\":\"http://127.0.0.1:9/2/httpapi\"}"),
+        json("{\"endpoint\":\"https://api2.amplitude.com/2/httpapi\"}"), null, Secrets.none(), warnings::add));
+    assertThat(((HttpSink) sink).endpoint().toString()).isEqualTo("http://127.0.0.1:9/2/httpapi");
+    assertThat(((HttpSink) sink).amplitude()).isTrue();
+    // Without a declared Amplitude endpoint, a loopback endpoint is plain HTTP...
+    assertThat(create("{\"endpoint\":\"http://127.0.0.1:9/2/httpapi\"}", null).amplitude()).isFalse();
+    // ...and an explicit setting always wins.
+    Sink off = provider().create(new SinkSettings("amplitude-connector", "0.2.5",
+        json("{\"endpoint\":\"http://127.0.0.1:9/2/httpapi\"}"),
+        json("{\"endpoint\":\"https://api2.amplitude.com/2/httpapi\"}"), json("{\"amplitude\":false}"),
+        Secrets.none(), warnings::add));
+    assertThat(((HttpSink) off).amplitude()).isFalse();
+  }
+
+  @Test
   void fluvioKeysAreMapped() {
     HttpSink sink = create("{\"endpoint\":\"http://collector.local:8080/in\",\"method\":\"put\","
         + "\"headers\":[\"Authorization: Bearer abc:def\",\"X-Trace:  on \"],\"user_agent\":\"ua/1\","

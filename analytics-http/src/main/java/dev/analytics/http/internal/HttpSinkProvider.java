@@ -125,9 +125,22 @@ public final class HttpSinkProvider implements SinkProvider {
     }
     if (has(delivery, "amplitude")) {
       b.amplitude(bool("delivery.amplitude", delivery.get("amplitude")) ? AmplitudeMode.ON : AmplitudeMode.OFF);
+    } else if (declaresAmplitude(settings.declaredSection())) {
+      // The file names Amplitude; an endpoint override (a proxy, a local receiver) keeps its rules.
+      b.amplitude(AmplitudeMode.ON);
     }
     if (has(delivery, "gzip")) b.gzip(bool("delivery.gzip", delivery.get("gzip")));
     return b.build();
+  }
+
+  private static boolean declaresAmplitude(JsonNode declared) {
+    JsonNode endpoint = declared.get("endpoint");
+    if (endpoint == null || !endpoint.isTextual()) return false;
+    try {
+      return HttpSink.isAmplitudeHost(java.net.URI.create(endpoint.asText().trim()));
+    } catch (IllegalArgumentException e) {
+      return false; // reported where the effective endpoint is parsed
+    }
   }
 
   private static void warnUnknown(JsonNode section, String prefix, Set<String> known, Consumer<String> warn) {
