@@ -44,7 +44,7 @@ import java.util.stream.Stream;
  * {@code {"events":[<event as emitted>, ...],"api_key":"<key>"}}.
  *
  * <p>Run from the repository root:
- * {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples exec:java -Dexec-plugin.version=3.6.4}.
+ * {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples exec:java}.
  * Arguments: {@code --short} (a few seconds; what the tests run), {@code --config <file>} (another
  * connector file). The API key is {@code AMPLITUDE_API_TOKEN} from the environment if set, else a demo
  * value.
