@@ -134,8 +134,9 @@ final class Dispatcher implements Runnable {
       while (!stopping) {
         try {
           step();
-        } catch (RuntimeException | IOException e) {
-          // A bug or an I/O error must not end delivery: report it and go on after a pause.
+        } catch (Exception | StackOverflowError | LinkageError | AssertionError e) {
+          // A bug, an I/O error or a misbehaving sink must not end delivery: report it, go on after a
+          // pause. Only the JVM's own failures (out of memory) end the thread.
           LOG.log(System.Logger.Level.ERROR, "dispatcher " + name + " failed a step; retrying", e);
           LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
         }
@@ -329,7 +330,7 @@ final class Dispatcher implements Runnable {
       record = Record.of(envelope.get("id").asText(), Timestamps.parse(envelope.get("timestamp").asText()), envelope);
     } catch (IOException | RuntimeException e) {
       // The checksum matched, so these are the bytes that were written; they cannot be delivered.
-      LOG.log(System.Logger.Level.ERROR, "unreadable record " + entry.seq + " in " + log.directory() + " skipped", e);
+      log.reportUnreadable(entry.seq, String.valueOf(e));
       return null;
     }
     Item item = new Item(record);
@@ -339,7 +340,7 @@ final class Dispatcher implements Runnable {
       try {
         value = transform.apply(value);
         if (value == null) throw new TransformException("returned null");
-      } catch (TransformException | RuntimeException e) {
+      } catch (TransformException | RuntimeException | StackOverflowError e) { // a too-deep record, too
         item.rejection = "transform #" + (i + 1) + " (" + transform.describe() + ") failed on record "
             + record.id() + ": " + (e instanceof TransformException ? e.getMessage() : e.toString());
         return item;

@@ -630,6 +630,13 @@ public final class EventLog implements Closeable {
     events.onCorruption(segment, offset, skippedRecords, detail);
   }
 
+  /** A record whose checksum matched but whose envelope cannot be parsed: skipped, counted, reported. */
+  public void reportUnreadable(long seq, String detail) {
+    Map.Entry<Long, Segment> segment = segmentFor(seq);
+    report(segment == null ? directory : segment.getValue().path, -1 - seq, 1,
+        "record " + seq + " has an intact checksum but an unreadable envelope: " + detail);
+  }
+
   /** Seq of the next record to be appended; every lower seq is readable. */
   public long nextSeq() {
     return nextSeq;
