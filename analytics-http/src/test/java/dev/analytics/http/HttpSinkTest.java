@@ -282,7 +282,23 @@ class HttpSinkTest {
     assertThat(body.get("events")).hasSize(3);
     assertThat(body.get("events").get(2).get("n").asInt()).isEqualTo(2);
     assertThat(body.size()).isEqualTo(2);
+    // The merged body keeps the record's key order: {"events":[...],"api_key":...}, as the seed chain shapes it.
+    assertThat(body.fieldNames()).toIterable().containsExactly("events", "api_key");
     assertThat(requests.get(0).getHeader("Content-Type")).isEqualTo("application/json");
+  }
+
+  @Test
+  void theMergeFieldKeepsItsPlaceAmongTheOtherKeys() throws Exception {
+    stub(200, "{}");
+    List<Record> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      batch.add(Record.of("r" + i, java.time.Instant.EPOCH,
+          json("{\"a\":1,\"events\":[{\"n\":" + i + "}],\"z\":{\"k\":true}}")));
+    }
+    assertThat(kinds(send(open(builder()), batch))).containsOnly(Kind.DELIVERED);
+    assertThat(requests()).hasSize(1);
+    assertThat(requests().get(0).getBodyAsString())
+        .isEqualTo("{\"a\":1,\"events\":[{\"n\":0},{\"n\":1}],\"z\":{\"k\":true}}");
   }
 
   @Test

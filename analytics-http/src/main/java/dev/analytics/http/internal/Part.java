@@ -12,8 +12,12 @@ final class Part {
   final int index;
   /** Merge group: the record's value without the merge field, serialized; null when sent alone. */
   final String groupKey;
-  /** The serialized value without the merge field (merge mode), else null. */
-  final byte[] rest;
+  /**
+   * Merge mode: the value's fields before and after the merge field, each serialized as an object (so
+   * the merged body keeps the field where the record had it), else null.
+   */
+  final byte[] before;
+  final byte[] after;
   /** Serialized elements of the merge field (merge mode), else null. */
   final List<byte[]> elements;
   /** The whole value, serialized (non-merge modes and records that cannot be merged). */
@@ -23,10 +27,12 @@ final class Part {
   /** Body bytes this part adds to a request. */
   final int size;
 
-  Part(int index, String groupKey, byte[] rest, List<byte[]> elements, byte[] whole, List<JsonNode> events) {
+  Part(int index, String groupKey, byte[] before, byte[] after, List<byte[]> elements, byte[] whole,
+      List<JsonNode> events) {
     this.index = index;
     this.groupKey = groupKey;
-    this.rest = rest;
+    this.before = before;
+    this.after = after;
     this.elements = elements;
     this.whole = whole;
     this.events = events;

@@ -86,17 +86,19 @@ final class Planner {
     String field = mode.field();
     if (mode.kind() == BodyMode.Kind.MERGE_ON_ARRAY_FIELD && value.isObject() && value.get(field) instanceof ArrayNode) {
       // Shallow: the children are shared, never mutated.
-      ObjectNode rest = MAPPER.createObjectNode();
+      ObjectNode before = MAPPER.createObjectNode();
+      ObjectNode after = MAPPER.createObjectNode();
       ArrayNode array = null;
       for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
         if (f.getKey().equals(field)) {
           array = (ArrayNode) f.getValue();
         } else {
-          rest.set(f.getKey(), f.getValue());
+          (array == null ? before : after).set(f.getKey(), f.getValue());
         }
       }
-      byte[] restBytes = writer.write(rest);
+      byte[] beforeBytes = writer.write(before);
+      byte[] afterBytes = writer.write(after);
       boolean fill = amplitude && field.equals("events");
       List<byte[]> elements = new ArrayList<>(array.size());
       List<JsonNode> events = new ArrayList<>(array.size());
@@ -116,13 +118,14 @@ final class Planner {
         elements.add(bytes);
         events.add(e);
       }
-      return new Part(index, new String(restBytes, StandardCharsets.UTF_8), restBytes, elements, null, events);
+      String groupKey = new String(beforeBytes, StandardCharsets.UTF_8) + '\u0000' + new String(afterBytes, StandardCharsets.UTF_8);
+      return new Part(index, groupKey, beforeBytes, afterBytes, elements, null, events);
     }
     if (amplitude && value.isObject()) value = withInsertIds((ObjectNode) value, record.id());
     List<JsonNode> events = new ArrayList<>();
     JsonNode array = value.isObject() ? value.get(field == null ? "events" : field) : null;
     if (array instanceof ArrayNode) array.forEach(events::add);
-    return new Part(index, null, null, null, writer.write(value), events);
+    return new Part(index, null, null, null, null, writer.write(value), events);
   }
 
   private static final Map<String, Boolean> CREDENTIAL_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
@@ -212,8 +215,8 @@ final class Planner {
           }
         }
         for (List<Part> group : groups.values()) {
-          byte[] rest = group.get(0).rest;
-          int overhead = rest.length + (rest.length > 2 ? 1 : 0) + fieldPrefix.length + 2;
+          Part first = group.get(0);
+          int overhead = first.before.length + first.after.length + fieldPrefix.length + 2;
           pack(group, requests, overhead);
         }
         return requests;
@@ -247,9 +250,11 @@ final class Planner {
   Request build(List<Part> parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     if (parts.get(0).groupKey != null) {
-      byte[] rest = parts.get(0).rest;
-      out.write(rest, 0, rest.length - 1);
-      if (rest.length > 2) out.write(',');
+      // {before fields,"field":[elements],after fields}: the field stays where the record had it.
+      byte[] before = parts.get(0).before;
+      byte[] after = parts.get(0).after;
+      out.write(before, 0, before.length - 1);
+      if (before.length > 2) out.write(',');
       out.writeBytes(fieldPrefix);
       boolean first = true;
       for (Part p : parts) {
@@ -260,7 +265,12 @@ final class Planner {
         }
       }
       out.write(']');
-      out.write('}');
+      if (after.length > 2) {
+        out.write(',');
+        out.write(after, 1, after.length - 1);
+      } else {
+        out.write('}');
+      }
       return new Request(parts, out.toByteArray(), owners(parts));
     }
     if (mode.kind() == BodyMode.Kind.JSON_ARRAY) {
