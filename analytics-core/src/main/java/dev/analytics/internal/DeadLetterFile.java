@@ -19,7 +19,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -52,6 +54,7 @@ final class DeadLetterFile implements DeadLetters {
     FilePermissions.restrictDirectory(directory);
     Files.deleteIfExists(directory.resolve("dead-letters.jsonl.tmp"));
     FilePermissions.createOwnerOnlyFile(file);
+    storage.syncDirectory(directory); // the file's name must outlive a power loss before any cursor moves
     cutTornLine();
   }
 
@@ -129,42 +132,69 @@ final class DeadLetterFile implements DeadLetters {
   }
 
   @Override
-  public synchronized int replay(Predicate<DeadLetter> which) {
+  public int replay(Predicate<DeadLetter> which) {
     Objects.requireNonNull(which, "which == null");
-    return rewrite(which, true);
+    List<Line> chosen = new ArrayList<>();
+    synchronized (this) {
+      for (Line line : readLines()) if (line.letter != null && which.test(line.letter)) chosen.add(line);
+    }
+    // Appended outside the monitor: a full log (BLOCK) waits for the dispatcher, which needs the
+    // monitor to dead-letter. Removed only once appended: a crash in between replays twice, never loses.
+    Map<String, Integer> appended = new HashMap<>();
+    int count = 0;
+    try {
+      for (Line line : chosen) {
+        JsonNode envelope = line.letter.envelope();
+        byte[] event;
+        try {
+          event = mapper.writeValueAsBytes(envelope.path("event"));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        if (log.appendExisting(envelope.path("id").asText(line.letter.id()), envelope.path("timestamp").asText(), event)) {
+          appended.merge(line.text, 1, Integer::sum);
+          count++;
+        } // else DROP_NEWEST dropped it: the dead letter stays
+      }
+      if (count > 0) log.sync();
+    } finally {
+      if (!appended.isEmpty()) {
+        synchronized (this) {
+          removeLines(appended);
+        }
+      }
+    }
+    return count;
   }
 
   @Override
   public synchronized int purge(Predicate<DeadLetter> which) {
     Objects.requireNonNull(which, "which == null");
-    return rewrite(which, false);
+    Map<String, Integer> chosen = new HashMap<>();
+    int count = 0;
+    for (Line line : readLines()) {
+      if (line.letter != null && which.test(line.letter)) {
+        chosen.merge(line.text, 1, Integer::sum);
+        count++;
+      }
+    }
+    if (count > 0) removeLines(chosen);
+    return count;
   }
 
-  private int rewrite(Predicate<DeadLetter> which, boolean replay) {
+  /** Rewrites the file without one occurrence of each given line per count; everything else stays as written. */
+  private void removeLines(Map<String, Integer> remove) {
     List<String> keep = new ArrayList<>();
-    List<DeadLetter> chosen = new ArrayList<>();
     for (Line line : readLines()) {
-      if (line.letter != null && which.test(line.letter)) chosen.add(line.letter);
-      else keep.add(line.text); // as it was written, readable or not
-    }
-    if (chosen.isEmpty()) return 0;
-    if (replay) {
-      // Appended before the dead letters are removed: a crash in between replays twice, never loses.
-      for (DeadLetter letter : chosen) {
-        JsonNode envelope = letter.envelope();
-        try {
-          log.appendExisting(envelope.path("id").asText(letter.id()),
-              envelope.path("timestamp").asText(), mapper.writeValueAsBytes(envelope.path("event")));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-      log.sync();
+      Integer left = remove.get(line.text);
+      if (left != null && left > 0) remove.put(line.text, left - 1);
+      else keep.add(line.text);
     }
     Path temp = directory.resolve("dead-letters.jsonl.tmp");
     try {
+      Files.deleteIfExists(temp);
       FilePermissions.createOwnerOnlyFile(temp);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         for (String text : keep) {
           ByteBuffer line = ByteBuffer.wrap((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
           while (line.hasRemaining()) channel.write(line);
@@ -176,7 +206,6 @@ final class DeadLetterFile implements DeadLetters {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot rewrite dead letters " + file, e);
     }
-    return chosen.size();
   }
 
   private ObjectNode toJson(DeadLetter letter) {

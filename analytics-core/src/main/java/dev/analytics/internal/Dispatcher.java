@@ -35,6 +35,21 @@ final class Dispatcher implements Runnable {
   private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
   private static final long CURSOR_WRITE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final java.time.Duration MAX_RETRY_AFTER = java.time.Duration.ofHours(1);
+  /**
+   * Reads back what emit() wrote: the envelope adds a level of nesting to an event that Jackson's
+   * default limits accepted, and a record may hold strings up to maxRecordBytes, so those limits
+   * must not refuse here what emit() accepted.
+   */
+  private static final com.fasterxml.jackson.databind.ObjectReader ENVELOPE_READER = new ObjectMapper(
+      com.fasterxml.jackson.core.JsonFactory.builder()
+          .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+              .maxNestingDepth(Integer.MAX_VALUE)
+              .maxStringLength(Integer.MAX_VALUE)
+              .maxNumberLength(Integer.MAX_VALUE)
+              .maxDocumentLength(-1)
+              .build())
+          .build()).reader();
 
   private final String name;
   private final Sink sink;
@@ -57,6 +72,7 @@ final class Dispatcher implements Runnable {
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean parked = new AtomicBoolean();
   private final Thread thread;
+  private final SinkContext context = new SinkContext();
   private volatile boolean stopping;
   private volatile long ackedSeq;
   private volatile long flushUpTo;
@@ -130,9 +146,13 @@ final class Dispatcher implements Runnable {
   @Override
   public void run() {
     try {
-      sink.open(new SinkContext());
+      boolean opened = false;
       while (!stopping) {
         try {
+          if (!opened) {
+            sink.open(context);
+            opened = true;
+          }
           step();
         } catch (Exception | StackOverflowError | LinkageError | AssertionError e) {
           // A bug, an I/O error or a misbehaving sink must not end delivery: report it, go on after a
@@ -165,7 +185,16 @@ final class Dispatcher implements Runnable {
     boolean any = false;
     Completion completion;
     while ((completion = completions.poll()) != null) {
-      apply(completion);
+      try {
+        apply(completion);
+      } catch (RuntimeException | StackOverflowError e) {
+        // Plugin code (a redact, a listener) failed while handling the outcome: nothing is known to
+        // be done, so the whole batch goes again rather than being stranded.
+        LOG.log(System.Logger.Level.ERROR, "sink " + name + ": failed to handle a completion; retrying the batch", e);
+        completion.batch.inFlight = false;
+        completion.batch.done = false;
+        scheduleRetry(completion.batch, completion.sent, 0);
+      }
       any = true;
     }
     return any;
@@ -180,7 +209,7 @@ final class Dispatcher implements Runnable {
       String why = completion.error != null
           ? String.valueOf(completion.error)
           : "sink returned " + (outcomes == null ? "null" : outcomes.size()) + " outcomes for " + sent.size() + " records";
-      LOG.log(System.Logger.Level.WARNING, "sink " + name + ": " + sink.redact(why) + "; retrying the batch");
+      LOG.log(System.Logger.Level.WARNING, "sink " + name + ": " + redact(why) + "; retrying the batch");
       scheduleRetry(batch, sent, 0);
       return;
     }
@@ -201,7 +230,10 @@ final class Dispatcher implements Runnable {
         default:
           retry.add(item);
           if (outcome != null && outcome.retryAfter().isPresent()) {
-            retryAfter = Math.max(retryAfter, outcome.retryAfter().get().toNanos());
+            // Capped: a server's Retry-After of years must not park records (or overflow nanos).
+            java.time.Duration asked = outcome.retryAfter().get();
+            retryAfter = Math.max(retryAfter, asked.compareTo(MAX_RETRY_AFTER) > 0
+                ? MAX_RETRY_AFTER.toNanos() : asked.toNanos());
           }
       }
     }
@@ -227,13 +259,13 @@ final class Dispatcher implements Runnable {
     if (items.isEmpty()) return true;
     List<DeadLetter> letters = new ArrayList<>(items.size());
     Instant now = clock.instant();
-    for (Item item : items) {
-      letters.add(new DeadLetter(item.record.id(), name, redact(item.rejection), now,
-          item.record.value(), item.transformed == null ? null : redactJson(item.transformed.value())));
-    }
     try {
+      for (Item item : items) {
+        letters.add(new DeadLetter(item.record.id(), name, redact(item.rejection), now,
+            item.record.value(), item.transformed == null ? null : redactJson(item.transformed.value())));
+      }
       deadLetters.append(letters);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "cannot write dead letters for sink " + name + "; will retry", e);
       return false;
     }
@@ -271,8 +303,7 @@ final class Dispatcher implements Runnable {
       ackedSeq = reader.nextSeq(); // records skipped as corrupt or dropped
       advanced = true;
     }
-    if (advanced) log.release(ackedSeq);
-    return advanced;
+    return advanced; // the engine releases segments by the slowest sink's position (onProgress)
   }
 
   private void resendDue(long now) {
@@ -326,7 +357,7 @@ final class Dispatcher implements Runnable {
     JsonNode envelope;
     Record record;
     try {
-      envelope = mapper.readTree(entry.payload);
+      envelope = ENVELOPE_READER.readTree(entry.payload);
       record = Record.of(envelope.get("id").asText(), Timestamps.parse(envelope.get("timestamp").asText()), envelope);
     } catch (IOException | RuntimeException e) {
       // The checksum matched, so these are the bytes that were written; they cannot be delivered.
@@ -376,7 +407,8 @@ final class Dispatcher implements Runnable {
     CompletionStage<List<Outcome>> stage;
     try {
       stage = sink.send(records);
-    } catch (RuntimeException e) {
+      if (stage == null) throw new NullPointerException(sink.describe() + ".send returned null");
+    } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
       completions.add(new Completion(batch, toSend, null, e));
       return;
     }

@@ -102,6 +102,8 @@ public final class Engine {
   private final Thread syncer;
   private volatile boolean closed;
   private volatile boolean stopSyncer;
+  private final java.util.concurrent.atomic.AtomicLong unreportedDropsNewest = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong unreportedDropsOldest = new java.util.concurrent.atomic.AtomicLong();
   private Thread shutdownHook;
 
   private Engine(Config config, FileChannel lockChannel, FileLock lock) throws IOException {
@@ -116,7 +118,24 @@ public final class Engine {
     this.log = EventLog.open(new EventLog.Options(directory.resolve("log"), config.segmentBytes,
         config.maxDiskBytes, config.whenFull, config.blockTimeout, config.durability, config.clock,
         config.storage, new LogEventsToListener()), cursors.maxSeq());
-    this.deadLetters = new DeadLetterFile(directory.resolve("dead-letters"), config.storage, config.mapper, log);
+    try {
+      this.deadLetters = new DeadLetterFile(directory.resolve("dead-letters"), config.storage, config.mapper, log);
+      createDispatchers(cursors);
+    } catch (IOException | RuntimeException e) {
+      try {
+        log.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    log.release(minAcked());
+    log.onAppend(this::wakeDispatchers);
+    this.syncer = new Thread(this::syncLoop, "analytics-log-syncer-" + directory.getFileName());
+    this.syncer.setDaemon(true);
+  }
+
+  private void createDispatchers(CursorStore cursors) {
     Backoff backoff = new Backoff(config.retryInitial, config.retryMax, () -> ThreadLocalRandom.current().nextDouble());
     long first = log.firstSeq();
     for (Analytics.SinkRoute route : config.sinks) {
@@ -126,10 +145,6 @@ public final class Engine {
       dispatchers.add(new Dispatcher(route.name(), route.sink(), route.transforms(), log, start, cursors,
           deadLetters, config.mapper, backoff, listener, counters, config.clock, this::onProgress));
     }
-    log.release(minAcked());
-    log.onAppend(this::wakeDispatchers);
-    this.syncer = new Thread(this::syncLoop, "analytics-log-syncer-" + directory.getFileName());
-    this.syncer.setDaemon(true);
   }
 
   /**
@@ -163,6 +178,9 @@ public final class Engine {
     } catch (IOException e) {
       closeQuietly(lockChannel);
       throw new UncheckedIOException("cannot open analytics directory " + directory + ": " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(lockChannel); // releases the lock: a failed open must not lock the directory until exit
+      throw e;
     }
   }
 
@@ -233,11 +251,10 @@ public final class Engine {
     return directory;
   }
 
-  public void close() {
-    synchronized (this) {
-      if (closed) return;
-      closed = true;
-    }
+  /** A second caller (the shutdown hook racing the application) waits until the first has finished. */
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     boolean interrupted = Thread.interrupted();
     try {
       flush(config.closeTimeout);
@@ -262,6 +279,7 @@ public final class Engine {
       } catch (IOException e) {
         LOG.log(System.Logger.Level.ERROR, "final fsync of " + directory + " failed", e);
       }
+      reportDrops();
       listener.close(1000);
       try {
         lock.release();
@@ -314,6 +332,7 @@ public final class Engine {
     long tick = Math.min(intervalNanos, TimeUnit.MILLISECONDS.toNanos(50));
     long lastSync = System.nanoTime();
     while (!stopSyncer) {
+      reportDrops();
       log.prepareSpare();
       long now = System.nanoTime();
       if (now - lastSync >= intervalNanos) {
@@ -328,6 +347,17 @@ public final class Engine {
     }
   }
 
+  private void reportDrops() {
+    reportDrops(WhenFull.DROP_NEWEST, unreportedDropsNewest.getAndSet(0));
+    reportDrops(WhenFull.DROP_OLDEST, unreportedDropsOldest.getAndSet(0));
+  }
+
+  private void reportDrops(WhenFull policy, long count) {
+    if (count == 0) return;
+    LOG.log(System.Logger.Level.WARNING, "event log " + directory + " full: " + count + " event(s) dropped (" + policy + ")");
+    listener.tell(l -> l.onDropped(policy, count));
+  }
+
   private final class LogEventsToListener implements LogEvents {
     @Override
     public void onCorruption(Path segment, long offset, long skippedRecords, String detail) {
@@ -336,8 +366,9 @@ public final class Engine {
 
     @Override
     public void onDropped(WhenFull policy, long count) {
-      LOG.log(System.Logger.Level.WARNING, "event log " + directory + " full: " + count + " event(s) dropped (" + policy + ")");
-      listener.tell(l -> l.onDropped(policy, count));
+      // Called under the append lock, once per dropped event with DROP_NEWEST: only counted here;
+      // the syncer reports the sum (log line and listener) at most every tick.
+      (policy == WhenFull.DROP_NEWEST ? unreportedDropsNewest : unreportedDropsOldest).addAndGet(count);
     }
 
     @Override

@@ -15,6 +15,9 @@ import java.util.function.Consumer;
 final class ListenerRelay {
   private static final System.Logger LOG = System.getLogger(ListenerRelay.class.getName());
 
+  /** Bounded so that a stuck listener cannot grow the heap; beyond it, events are counted and skipped. */
+  private static final int MAX_QUEUED = 10_000;
+  private final java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
   private final Listener listener;
   private final ExecutorService executor;
 
@@ -22,7 +25,7 @@ final class ListenerRelay {
     this.listener = listener;
     this.executor = listener == Listener.NONE
         ? null
-        : new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
+        : new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(MAX_QUEUED), runnable -> {
           Thread thread = new Thread(runnable, "analytics-listener-" + name);
           thread.setDaemon(true);
           return thread;
@@ -40,7 +43,11 @@ final class ListenerRelay {
         }
       });
     } catch (RejectedExecutionException e) {
-      // Closed: late events are not delivered to the listener.
+      // Closed, or the listener is this far behind: the event is not delivered to it.
+      if (!executor.isShutdown() && (skipped.incrementAndGet() & 1023) == 1) {
+        LOG.log(System.Logger.Level.WARNING, "listener is " + MAX_QUEUED + " events behind; "
+            + skipped.get() + " events not delivered to it so far");
+      }
     }
   }
 

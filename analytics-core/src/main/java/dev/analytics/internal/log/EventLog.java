@@ -108,6 +108,8 @@ public final class EventLog implements Closeable {
   private volatile long nextSeq;
   /** Every sink is done with the records below this. */
   private volatile long releasedSeq;
+  /** DROP_OLDEST deleted the segments below this (and counted their records as dropped). */
+  private volatile long droppedBelow;
 
   // Group commit state, guarded by syncMonitor.
   private final Object syncMonitor = new Object();
@@ -259,11 +261,15 @@ public final class EventLog implements Closeable {
     return append(eventJson, null, null);
   }
 
-  /** Appends an envelope with a given id and timestamp, as a replay does. */
-  public void appendExisting(String id, String timestamp, byte[] eventJson) {
+  /**
+   * Appends an envelope with a given id and timestamp, as a replay does.
+   *
+   * @return false if {@link WhenFull#DROP_NEWEST} dropped it
+   */
+  public boolean appendExisting(String id, String timestamp, byte[] eventJson) {
     Objects.requireNonNull(id, "id == null");
     Objects.requireNonNull(timestamp, "timestamp == null");
-    append(eventJson, id.getBytes(StandardCharsets.UTF_8), timestamp.getBytes(StandardCharsets.UTF_8));
+    return append(eventJson, id.getBytes(StandardCharsets.UTF_8), timestamp.getBytes(StandardCharsets.UTF_8)) != null;
   }
 
   private String append(byte[] eventJson, byte[] fixedId, byte[] fixedTimestamp) {
@@ -337,6 +343,9 @@ public final class EventLog implements Closeable {
 
   /** SYNC's write path; on failure nothing is published and the next append overwrites the attempt. */
   private void writeFully(ByteBuffer buffer, int at) {
+    // A FileChannel closes itself when a thread is interrupted during I/O: one cancelled caller would
+    // close the log for everyone. Caller threads therefore do channel I/O with the flag cleared.
+    boolean interrupted = Thread.interrupted();
     try {
       int offset = at;
       while (buffer.hasRemaining()) offset += activeChannel.write(buffer, offset);
@@ -345,6 +354,8 @@ public final class EventLog implements Closeable {
       events.onStorageError(e);
       throw new UncheckedIOException("cannot write to the event log in " + directory
           + "; the event was not accepted", e);
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
     }
   }
 
@@ -514,6 +525,7 @@ public final class EventLog implements Closeable {
       events.onDropped(WhenFull.DROP_OLDEST, count);
     }
     releasedSeq = Math.max(releasedSeq, second.getKey());
+    droppedBelow = Math.max(droppedBelow, second.getKey());
   }
 
   private void deleteSegment(Segment segment) {
@@ -576,12 +588,15 @@ public final class EventLog implements Closeable {
       lock.unlock();
     }
     IOException failure = null;
+    boolean interrupted = Thread.interrupted(); // see writeFully: an interrupt would close the channel
     try {
       for (FileChannel channel : sealed) storage.sync(channel);
-      if (current.isOpen()) storage.sync(current);
+      if (current.isOpen() || !closedByUs(current)) storage.sync(current);
       if (syncDirectory) storage.syncDirectory(directory);
     } catch (IOException e) {
       failure = e;
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
     }
     if (failure == null) {
       for (FileChannel channel : sealed) closeQuietly(channel);
@@ -640,6 +655,10 @@ public final class EventLog implements Closeable {
   /** Seq of the next record to be appended; every lower seq is readable. */
   public long nextSeq() {
     return nextSeq;
+  }
+
+  long droppedBelow() {
+    return droppedBelow;
   }
 
   /** Seq of the oldest record still on disk. */
@@ -712,6 +731,16 @@ public final class EventLog implements Closeable {
       lock.unlock();
     }
     if (failure != null) throw failure;
+  }
+
+  /** True once close() has closed {@code channel}; a channel closed any other way must fail the sync. */
+  private boolean closedByUs(FileChannel channel) {
+    lock.lock();
+    try {
+      return closed && channel == activeChannel;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private static void closeQuietly(FileChannel channel) {

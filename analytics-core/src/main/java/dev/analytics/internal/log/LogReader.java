@@ -48,7 +48,16 @@ public final class LogReader implements Closeable {
   public int read(int max, List<Entry> out) throws IOException {
     int count = 0;
     while (count < max && nextSeq < log.nextSeq()) {
-      if (map == null && !openSegmentFor(nextSeq)) break;
+      if (map == null) {
+        boolean opened;
+        try {
+          opened = openSegmentFor(nextSeq);
+        } catch (IOException e) {
+          if (count > 0) return count; // hand over what was read; the open is retried next time
+          throw e;
+        }
+        if (!opened) break;
+      }
       SegmentFormat.FrameKind kind = SegmentFormat.classify(map, offset, scanSeq);
       switch (kind) {
         case RECORD: {
@@ -106,16 +115,23 @@ public final class LogReader implements Closeable {
   }
 
   private boolean openSegmentFor(long seq) throws IOException {
-    while (true) {
-      Map.Entry<Long, Segment> entry = log.segmentFor(seq);
-      if (entry == null) return false;
+    Map.Entry<Long, Segment> entry = log.segmentFor(seq);
+    while (entry != null) {
       Segment candidate = entry.getValue();
-      if (candidate.baseSeq > nextSeq) nextSeq = candidate.baseSeq; // older segments were dropped
+      if (candidate.baseSeq > nextSeq) {
+        // Older segments are gone: dropped by DROP_OLDEST (already counted there) or lost.
+        long lost = candidate.baseSeq - Math.max(nextSeq, log.droppedBelow());
+        if (lost > 0) {
+          log.report(candidate.path, 0, lost, "records " + (candidate.baseSeq - lost) + ".."
+              + (candidate.baseSeq - 1) + " are missing: their segment is gone");
+        }
+        nextSeq = candidate.baseSeq;
+      }
       try (FileChannel channel = FileChannel.open(candidate.path, StandardOpenOption.READ)) {
         int size = (int) Math.min(candidate.size, channel.size());
         map = Mapping.map(channel, FileChannel.MapMode.READ_ONLY, size);
       } catch (NoSuchFileException e) {
-        seq = Math.max(seq, candidate.baseSeq + 1); // deleted meanwhile (dropped): look again
+        entry = log.segmentAfter(candidate.baseSeq); // deleted meanwhile, or from outside: move on
         continue;
       }
       segment = candidate;
@@ -123,6 +139,7 @@ public final class LogReader implements Closeable {
       scanSeq = candidate.baseSeq;
       return true;
     }
+    return false;
   }
 
   private void closeSegment() {
