@@ -46,14 +46,17 @@ public final class Analytics implements Closeable {
    * {@code {"id","timestamp","event"}} to the local log and returns the id. Once this returns the event
    * survives {@code kill -9}; in {@link Durability#SYNC} it has also been fsynced.
    *
-   * @return the record id, which is also the {@code insert_id} sent to Amplitude
+   * @return the record id, which is also the {@code insert_id} sent to Amplitude; {@code null} if
+   *     {@link WhenFull#DROP_NEWEST} dropped the event (counted in {@link Stats#dropped()})
    * @throws NullPointerException if {@code event} is null
    * @throws IllegalArgumentException if the event cannot be serialized (cyclic, invalid JSON text) or
    *     is larger than {@link Builder#maxRecordBytes}
    * @throws IllegalStateException if this instance is closed
    * @throws QueueFullException if the log is full under {@link WhenFull#BLOCK} past the block timeout
-   * @throws java.io.UncheckedIOException if the disk refused the write (for example it is full); the
-   *     event was not accepted
+   * @throws java.io.UncheckedIOException if the disk refused the write (for example it is full): the
+   *     event was not accepted; or, in {@link Durability#SYNC}, if the fsync that should have covered
+   *     it failed: the event is in the log and will be delivered, but is not known to survive a power
+   *     loss (the message says which). Retrying such an emit sends a second event with a new id.
    */
   public String emit(Object event) {
     return engine.emit(event);
