@@ -115,6 +115,9 @@ public final class EventLog implements Closeable {
   private final Object syncMonitor = new Object();
   private long syncedSeq;
   private boolean syncing;
+  /** Records below this were written before an fsync failed: never reported durable (SYNC). */
+  private long suspectBelow;
+  private IOException lastSyncFailure;
 
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong corruptSkipped = new AtomicLong();
@@ -325,7 +328,7 @@ public final class EventLog implements Closeable {
       lock.unlock();
     }
     onAppend.run();
-    if (options.durability == Durability.SYNC) syncUpTo(seq + 1);
+    if (options.durability == Durability.SYNC) awaitDurable(seq + 1);
     return id;
   }
 
@@ -545,10 +548,27 @@ public final class EventLog implements Closeable {
    *
    * @throws UncheckedIOException if the fsync failed (the records are written, not known durable)
    */
+  /**
+   * SYNC's wait: like {@link #syncUpTo}, but a record that was written before an fsync failed is never
+   * reported durable, even if a later fsync succeeds: Linux may have marked its pages clean without
+   * writing them (the "fsyncgate" behaviour), so a later success proves nothing about it.
+   */
+  private void awaitDurable(long seqExclusive) {
+    syncUpTo(seqExclusive, true);
+  }
+
   public void syncUpTo(long seqExclusive) {
+    syncUpTo(seqExclusive, false);
+  }
+
+  private void syncUpTo(long seqExclusive, boolean failIfSuspect) {
     while (true) {
       synchronized (syncMonitor) {
         while (true) {
+          if (failIfSuspect && suspectBelow >= seqExclusive) {
+            throw new UncheckedIOException("fsync of the event log in " + directory + " failed; the event "
+                + "is written and will be delivered, but is not known to be durable", lastSyncFailure);
+          }
           if (syncedSeq >= seqExclusive) return;
           if (!syncing) {
             syncing = true;
@@ -611,7 +631,12 @@ public final class EventLog implements Closeable {
     }
     synchronized (syncMonitor) {
       syncing = false;
-      if (failure == null) syncedSeq = Math.max(syncedSeq, target);
+      if (failure == null) {
+        syncedSeq = Math.max(syncedSeq, target);
+      } else {
+        suspectBelow = Math.max(suspectBelow, nextSeq); // everything written before the failure was seen
+        lastSyncFailure = failure;
+      }
       syncMonitor.notifyAll();
     }
     if (failure != null) {

@@ -1,0 +1,72 @@
+package dev.analytics.internal.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.analytics.Durability;
+import dev.analytics.WhenFull;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SYNC group commit when an fsync fails: no record written before the failure is reported durable. */
+class GroupCommitFailureTest {
+  private static final byte[] EVENT = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir Path dir;
+
+  @Test
+  void recordsWrittenBeforeAFailedFsyncAreNeverReportedDurableByALaterOne() throws Exception {
+    AtomicInteger syncs = new AtomicInteger();
+    AtomicReference<EventLog> logRef = new AtomicReference<>();
+    Storage storage = new Storage() {
+      @Override
+      public void sync(FileChannel channel) throws IOException {
+        if (syncs.incrementAndGet() == 1) {
+          // The first fsync fails, but only after a second emitter has written its record and waits.
+          long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+          while (logRef.get().nextSeq() < 2 && System.nanoTime() < deadline) Thread.onSpinWait();
+          throw new IOException("Input/output error (injected)");
+        }
+        Storage.super.sync(channel);
+      }
+    };
+    EventLog log = EventLog.open(new EventLog.Options(dir, 64 * 1024, 1 << 20, WhenFull.BLOCK,
+        Duration.ofSeconds(1), Durability.SYNC, Clock.systemUTC(), storage, LogEvents.NONE), 0);
+    logRef.set(log);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Throwable> first = pool.submit(() -> outcomeOf(log));
+      while (syncs.get() == 0) Thread.onSpinWait(); // the first emitter leads the failing fsync
+      Future<Throwable> second = pool.submit(() -> outcomeOf(log));
+      assertThat(first.get()).isInstanceOf(UncheckedIOException.class);
+      // Without the rule, the second emitter would lead the next (successful) fsync and return.
+      assertThat(second.get()).isInstanceOf(UncheckedIOException.class).hasMessageContaining("not known to be durable");
+      // A record written after the failure is synced normally.
+      assertThat(log.append(EVENT)).isNotNull();
+      assertThat(syncs.get()).isGreaterThanOrEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+      log.close();
+    }
+  }
+
+  private static Throwable outcomeOf(EventLog log) {
+    try {
+      log.append(EVENT);
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+}
