@@ -109,11 +109,13 @@ public final class Analytics implements Closeable {
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(1);
+    public static final long DEFAULT_MAX_DEAD_LETTER_BYTES = 64L << 20;
 
     Path directory;
     Durability durability = Durability.PERIODIC;
     Duration syncInterval = DEFAULT_SYNC_INTERVAL;
     long maxDiskBytes = DEFAULT_MAX_DISK_BYTES;
+    long maxDeadLetterBytes = DEFAULT_MAX_DEAD_LETTER_BYTES;
     int segmentBytes; // 0: derived from maxDiskBytes in build()
     int maxRecordBytes; // 0: the default, capped at half a segment
     WhenFull whenFull = WhenFull.BLOCK;
@@ -153,6 +155,19 @@ public final class Analytics implements Closeable {
         throw new IllegalArgumentException("maxDiskBytes < 131072: " + maxDiskBytes);
       }
       this.maxDiskBytes = maxDiskBytes;
+      return this;
+    }
+
+    /**
+     * The most disk the dead-letter log may use. When it is full nothing is dropped: records that
+     * would be dead-lettered stay in the event log and are retried, so the event log fills and
+     * {@link #whenFull} applies. Default 64 MiB; at least 4 KiB.
+     */
+    public Builder maxDeadLetterBytes(long maxDeadLetterBytes) {
+      if (maxDeadLetterBytes < 4096) {
+        throw new IllegalArgumentException("maxDeadLetterBytes < 4096: " + maxDeadLetterBytes);
+      }
+      this.maxDeadLetterBytes = maxDeadLetterBytes;
       return this;
     }
 
@@ -286,7 +301,7 @@ public final class Analytics implements Closeable {
       Engine engine = Engine.open(new Engine.Config(
           directory, durability, syncInterval, maxDiskBytes, segment, maxRecord, whenFull,
           blockTimeout, closeTimeout, retryInitial, retryMax, listener, clock, mapper,
-          List.copyOf(sinks.values())));
+          List.copyOf(sinks.values())).maxDeadLetterBytes(maxDeadLetterBytes));
       Analytics analytics = new Analytics(engine);
       if (shutdownHook) engine.registerShutdownHook();
       return analytics;

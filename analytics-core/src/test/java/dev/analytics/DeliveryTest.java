@@ -132,6 +132,28 @@ class DeliveryTest {
   }
 
   @Test
+  void aFullDeadLetterLogHoldsRecordsInsteadOfDroppingThem() throws Exception {
+    // One record per batch, so the dead-letter log fills letter by letter (a batch is written whole or not at all).
+    RecordingSink sink = new RecordingSink().maxBatchRecords(1)
+        .respondWith(r -> Outcome.rejected("400: bad " + "x".repeat(200)));
+    List<String> ids = new ArrayList<>();
+    try (Analytics analytics = fastRetries().maxDeadLetterBytes(4096).closeTimeout(Duration.ZERO)
+        .sink("a", sink).build()) {
+      for (int i = 0; i < 40; i++) ids.add(analytics.emit(Map.of("i", i)));
+      assertThat(analytics.flush(Duration.ofMillis(500))).isFalse();
+      long kept = analytics.deadLetters().list().size();
+      assertThat(kept).isPositive().isLessThan(40);
+      assertThat(analytics.stats().deadLettered()).isEqualTo(kept);
+      assertThat(analytics.stats().queuedRecords()).isEqualTo(40 - kept); // held, not lost
+      // Purging makes room: the rest are dead-lettered in turn.
+      analytics.deadLetters().purge(l -> true);
+      sink.respondWith(RecordingSink.DELIVER);
+      assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(analytics.stats().deadLettered() + sink.delivered().size()).isEqualTo(40);
+    }
+  }
+
+  @Test
   void outOfOrderCompletionsStillAdvanceTheCursorInOrder() throws Exception {
     List<CompletableFuture<List<Outcome>>> pending = new CopyOnWriteArrayList<>();
     List<List<Record>> batches = new CopyOnWriteArrayList<>();

@@ -43,8 +43,11 @@ final class DeadLetterFile implements DeadLetters {
   private final Storage storage;
   private final ObjectMapper mapper;
   private final EventLog log;
+  private final long maxBytes;
 
-  DeadLetterFile(Path directory, Storage storage, ObjectMapper mapper, EventLog log) throws IOException {
+  DeadLetterFile(Path directory, Storage storage, ObjectMapper mapper, EventLog log, long maxBytes)
+      throws IOException {
+    this.maxBytes = maxBytes;
     this.directory = directory;
     this.file = directory.resolve("dead-letters.jsonl");
     this.storage = storage;
@@ -83,6 +86,12 @@ final class DeadLetterFile implements DeadLetters {
       bytes.write('\n');
     }
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      if (channel.size() + bytes.size() > maxBytes) {
+        // Never dropped: the dispatcher keeps the records and retries, so the event log fills and the
+        // when-full policy (counted, reported) decides, while this says loudly why.
+        throw new IOException("dead-letter log " + file + " is full (maxDeadLetterBytes " + maxBytes
+            + "); replay or purge dead letters; the records are kept in the event log meanwhile");
+      }
       ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
       while (buffer.hasRemaining()) channel.write(buffer);
       storage.sync(channel);

@@ -59,6 +59,7 @@ public final class Engine {
     final ObjectMapper mapper;
     final List<Analytics.SinkRoute> sinks;
     Storage storage = Storage.DEFAULT;
+    long maxDeadLetterBytes = Analytics.Builder.DEFAULT_MAX_DEAD_LETTER_BYTES;
 
     public Config(Path directory, Durability durability, Duration syncInterval, long maxDiskBytes,
         int segmentBytes, int maxRecordBytes, WhenFull whenFull, Duration blockTimeout,
@@ -79,6 +80,11 @@ public final class Engine {
       this.clock = clock;
       this.mapper = mapper;
       this.sinks = sinks;
+    }
+
+    public Config maxDeadLetterBytes(long bytes) {
+      this.maxDeadLetterBytes = bytes;
+      return this;
     }
 
     /** For tests: file operations with injected faults. */
@@ -119,7 +125,8 @@ public final class Engine {
         config.maxDiskBytes, config.whenFull, config.blockTimeout, config.durability, config.clock,
         config.storage, new LogEventsToListener()), cursors.maxSeq());
     try {
-      this.deadLetters = new DeadLetterFile(directory.resolve("dead-letters"), config.storage, config.mapper, log);
+      this.deadLetters = new DeadLetterFile(directory.resolve("dead-letters"), config.storage, config.mapper, log,
+          config.maxDeadLetterBytes);
       createDispatchers(cursors);
     } catch (IOException | RuntimeException e) {
       try {
