@@ -75,6 +75,7 @@ final class Dispatcher implements Runnable {
   private final SinkContext context = new SinkContext();
   private volatile boolean stopping;
   private volatile long ackedSeq;
+  private volatile long readSeq;
   private volatile long flushUpTo;
   private volatile long oldestPendingMillis;
   private long persistedSeq;
@@ -101,6 +102,7 @@ final class Dispatcher implements Runnable {
     this.maxInFlight = Math.max(1, sink.maxInFlight());
     this.lingerNanos = Math.max(0, sink.linger().toNanos());
     this.ackedSeq = startSeq;
+    this.readSeq = startSeq;
     this.persistedSeq = startSeq;
     this.thread = new Thread(this, "analytics-dispatcher-" + name);
     this.thread.setDaemon(true);
@@ -113,6 +115,11 @@ final class Dispatcher implements Runnable {
   /** Everything below this seq is delivered or dead-lettered. */
   long ackedSeq() {
     return ackedSeq;
+  }
+
+  /** Every record below this seq has been read into memory (and will be delivered or dead-lettered). */
+  long readSeq() {
+    return readSeq;
   }
 
   /** Millis timestamp of the oldest record in the window, or 0. */
@@ -331,6 +338,7 @@ final class Dispatcher implements Runnable {
       lingerStart = 0;
       List<LogReader.Entry> entries = new ArrayList<>(Math.min(maxBatch, (int) Math.min(available, Integer.MAX_VALUE)));
       reader.read(maxBatch, entries);
+      readSeq = reader.nextSeq();
       if (entries.isEmpty()) return 0;
       Batch batch = new Batch(reader.nextSeq());
       window.addLast(batch);

@@ -137,6 +137,7 @@ public final class Engine {
       throw e;
     }
     log.release(minAcked());
+    log.readPosition(this::minRead);
     log.onAppend(this::wakeDispatchers);
     this.syncer = new Thread(this::syncLoop, "analytics-log-syncer-" + directory.getFileName());
     this.syncer.setDaemon(true);
@@ -320,6 +321,12 @@ public final class Engine {
     long min = Long.MAX_VALUE;
     for (Dispatcher dispatcher : dispatchers) min = Math.min(min, dispatcher.ackedSeq());
     return min == Long.MAX_VALUE ? log.nextSeq() : min;
+  }
+
+  private long minRead() {
+    long min = Long.MAX_VALUE;
+    for (Dispatcher dispatcher : dispatchers) min = Math.min(min, dispatcher.readSeq());
+    return min == Long.MAX_VALUE ? 0 : min;
   }
 
   private void wakeDispatchers() {

@@ -103,6 +103,7 @@ public final class EventLog implements Closeable {
   private final List<FileChannel> unsyncedSealed = new ArrayList<>();
   private boolean directoryDirty;
   private volatile Runnable onAppend = () -> {};
+  private volatile java.util.function.LongSupplier readPosition = () -> 0;
 
   /** Records with seq below this are published; readers may read them. */
   private volatile long nextSeq;
@@ -248,6 +249,11 @@ public final class EventLog implements Closeable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The lowest seq not yet read by every sink: what DROP_OLDEST really drops starts there. */
+  public void readPosition(java.util.function.LongSupplier position) {
+    this.readPosition = Objects.requireNonNull(position);
   }
 
   /** Called after each append (outside the lock), to wake readers. */
@@ -521,7 +527,8 @@ public final class EventLog implements Closeable {
     Map.Entry<Long, Segment> first = segments.firstEntry();
     Map.Entry<Long, Segment> second = segments.higherEntry(first.getKey());
     if (second == null) throw new IllegalStateException("cannot drop the active segment");
-    long count = second.getKey() - Math.max(first.getKey(), releasedSeq);
+    // Records every sink has already read are in memory and will still be delivered: not dropped.
+    long count = second.getKey() - Math.max(first.getKey(), Math.max(releasedSeq, readPosition.getAsLong()));
     deleteSegment(first.getValue());
     if (count > 0) {
       dropped.addAndGet(count);
@@ -532,6 +539,7 @@ public final class EventLog implements Closeable {
   }
 
   private void deleteSegment(Segment segment) {
+    segment.deleted = true;
     segments.remove(segment.baseSeq);
     try {
       Files.deleteIfExists(segment.path);

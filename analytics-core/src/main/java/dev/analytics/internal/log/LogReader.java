@@ -48,6 +48,9 @@ public final class LogReader implements Closeable {
   public int read(int max, List<Entry> out) throws IOException {
     int count = 0;
     while (count < max && nextSeq < log.nextSeq()) {
+      if (segment != null && segment.deleted) {
+        closeSegment(); // dropped under our feet (DROP_OLDEST): those records count as dropped, not sent
+      }
       if (map == null) {
         boolean opened;
         try {

@@ -9,6 +9,8 @@ final class Segment {
   final int size;
   /** Bytes of frames written, once sealed or while active; the file size for segments found on disk. */
   volatile int usedBytes;
+  /** Deleted from disk (released or dropped); a reader still holding its mapping must move on. */
+  volatile boolean deleted;
 
   Segment(long baseSeq, Path path, int size, int usedBytes) {
     this.baseSeq = baseSeq;
