@@ -23,11 +23,12 @@ import java.util.function.DoubleSupplier;
 /**
  * A {@link Sink} that delivers records over HTTP(S) with {@code java.net.http}: it splits each batch into
  * requests (by records, bytes and {@link BodyMode}), sends them concurrently, retries transient failures
- * (408, 429, 5xx, connection errors, timeouts) a few times with capped exponential backoff and jitter
+ * (408, 425, 429, 5xx, connection errors, timeouts, responses that stall) a few times with capped exponential backoff and jitter
  * (resilience4j-retry, honouring {@code Retry-After}), and maps every response back to one
  * {@link Outcome} per record. Nothing is ever counted as delivered without a 2xx, and nothing retryable
  * is ever rejected: when the short retries are used up the records go back to the core as "retry later".
- * 401 and 403 (and Amplitude's invalid key) are configuration faults: reported, held, retried slowly.
+ * 401, 403, 407 (and Amplitude's invalid key) and 404, 405, 410 (a wrong endpoint or method) are
+ * configuration faults: reported, held, retried slowly.
  *
  * <pre>{@code
  * HttpSink sink = HttpSink.builder()
@@ -365,7 +366,7 @@ public final class HttpSink implements Sink {
       return this;
     }
 
-    /** How long records wait after a configuration fault (401, 403, invalid key). Default 60 s. */
+    /** How long records wait after a configuration fault (401, 403, 407, 404, 405, 410, invalid key). Default 60 s. */
     public Builder faultRetryDelay(Duration delay) {
       this.faultRetryDelay = requireRange("faultRetryDelay", delay, Duration.ZERO, Duration.ofHours(24));
       return this;

@@ -119,7 +119,7 @@ class HttpSinkTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {408, 429, 500, 502, 503, 504})
+  @ValueSource(ints = {408, 425, 429, 500, 502, 503, 504})
   void transientStatusesAreRetriedThenDelivered(int status) throws Exception {
     failThenSucceed(2, aResponse().withStatus(status).withBody("<html>busy</html>"));
     List<Outcome> outcomes = send(open(builder()), seedRecords(2));
@@ -155,7 +155,7 @@ class HttpSinkTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {400, 404, 405, 409, 410, 415, 422})
+  @ValueSource(ints = {400, 409, 415, 422})
   void otherClientErrorsAreRejectedWithStatusAndExcerpt(int status) throws Exception {
     stub(status, "{\"error\":\"bad event shape\"}");
     List<Outcome> outcomes = send(open(builder().amplitude(AmplitudeMode.OFF)), seedRecords(2));
@@ -168,7 +168,7 @@ class HttpSinkTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {401, 403})
+  @ValueSource(ints = {401, 403, 407, 404, 405, 410}) // credentials, proxy, or a wrong endpoint/method
   void authFailuresAreAFaultThatHoldsRecordsAndClearsOnSuccess(int status) throws Exception {
     stub(status, "{\"code\":" + status + ",\"error\":\"Forbidden\"}");
     HttpSink s = open(builder().faultRetryDelay(Duration.ofSeconds(90)));

@@ -72,7 +72,14 @@ public final class Delivery {
   private final boolean ownsScheduler;
   private final Retry retry;
   private final RequestLimiter limiter;
-  private final Set<String> learnedKeys = ConcurrentHashMap.newKeySet();
+  /** Credentials seen in bodies, most recent last; the oldest are forgotten beyond MAX_LEARNED_KEYS. */
+  private final Map<String, Boolean> learnedKeys = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<String, Boolean>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > MAX_LEARNED_KEYS;
+        }
+      });
   private final List<String> credentialValues = new ArrayList<>();
   private final AtomicBoolean faulted = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -152,12 +159,12 @@ public final class Delivery {
 
   private static boolean isTransient(Throwable t) {
     Throwable c = unwrap(t);
-    return c instanceof IOException;
+    return c instanceof IOException || c instanceof java.util.concurrent.TimeoutException;
   }
 
   private boolean retryInRequest(HttpResponse<String> response) {
     int status = response.statusCode();
-    boolean transientStatus = status == 408 || status == 429 || status >= 500;
+    boolean transientStatus = status == 408 || status == 425 || status == 429 || status >= 500;
     // Amplitude's 429 names the throttled events: resending all of them blindly would not help.
     if (!transientStatus || (config.amplitude() && status == 429)) return false;
     Optional<Duration> after = retryAfter(response);
@@ -180,7 +187,7 @@ public final class Delivery {
     CompletableFuture<Void> done;
     try {
       done = CompletableFuture.supplyAsync(() -> prepare(batch, out), executor)
-          .thenCompose(parts -> deliver(parts, out, 0));
+          .thenComposeAsync(parts -> deliver(parts, out, 0), executor); // never on the caller's thread
     } catch (java.util.concurrent.RejectedExecutionException e) {
       done = CompletableFuture.failedFuture(e); // closed meanwhile: everything is kept
     }
@@ -214,9 +221,9 @@ public final class Delivery {
   private void learnKey(String key) {
     // Very short values would mask unrelated text; the set is bounded so a stream of distinct keys
     // cannot grow memory.
-    if (key.length() >= 4 && !learnedKeys.contains(key) && learnedKeys.size() < MAX_LEARNED_KEYS) {
-      learnedKeys.add(key);
-    }
+    // The keys of the requests being sent are always the most recent ones, so an error response that
+    // echoes one is masked even after many rotations.
+    if (key.length() >= 4) learnedKeys.put(key, Boolean.TRUE);
   }
 
   private CompletableFuture<Void> deliver(List<Part> parts, Outcome[] out, int depth) {
@@ -243,9 +250,23 @@ public final class Delivery {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return retry.executeCompletionStage(scheduler,
-        () -> limiter.submit(() -> client.sendAsync(http, HttpResponse.BodyHandlers.ofString())))
+    return retry.executeCompletionStage(scheduler, () -> limiter.submit(() -> exchange(http)))
         .toCompletableFuture();
+  }
+
+  /**
+   * One exchange, bounded in time and memory. The JDK's request timeout covers only the wait for the
+   * response headers: a body that stalls after them would hold the batch (and a request slot) forever,
+   * so the whole exchange gets a deadline too, and is cancelled when it passes.
+   */
+  private CompletableFuture<HttpResponse<String>> exchange(HttpRequest http) {
+    CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(http, info -> BoundedBody.subscriber());
+    long deadlineMillis = 2 * config.requestTimeout().toMillis() + 1000;
+    return exchange.copy()
+        .orTimeout(deadlineMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .whenComplete((response, error) -> {
+          if (error != null) exchange.cancel(true);
+        });
   }
 
   private HttpRequest httpRequest(byte[] body) {
@@ -294,9 +315,14 @@ public final class Delivery {
       }
       return fill(request.parts, Outcome.delivered(), out);
     }
-    if (status == 401 || status == 403) {
+    if (status == 401 || status == 403 || status == 407) {
       return fault(request, "HTTP " + status + " from " + host() + ": " + excerpt(response)
-          + " (check the credentials or the endpoint's access rules)", out);
+          + " (check the credentials, the proxy's or the endpoint's access rules)", out);
+    }
+    if (status == 404 || status == 405 || status == 410) {
+      // The endpoint (or method) is wrong, not the records: hold them, as for a bad key.
+      return fault(request, "HTTP " + status + " from " + host() + ": " + excerpt(response)
+          + " (check the endpoint URL and method)", out);
     }
     if (status < 200 || (status >= 300 && status < 400)) {
       return fault(request, "HTTP " + status + " from " + host() + " (a redirect or an unexpected status:"
@@ -314,7 +340,7 @@ public final class Delivery {
       }
       return reject(request.parts, "HTTP 413 (payload too large) for a single record: " + excerpt(response), out);
     }
-    if (status == 408 || status == 429 || status >= 500) {
+    if (status == 408 || status == 425 || status == 429 || status >= 500) {
       Optional<Duration> after = retryAfter(response);
       LOG.log(Level.INFO, "{0}: HTTP {1}, {2} records kept for retry{3}", config.name(), status,
           request.parts.size(), after.map(d -> " after " + d).orElse(""));
@@ -529,7 +555,11 @@ public final class Delivery {
     if (text == null) return null;
     String result = config.secrets().redact(text);
     for (String v : credentialValues) result = result.replace(v, "****");
-    for (String v : learnedKeys) result = result.replace(v, "****");
+    List<String> keys;
+    synchronized (learnedKeys) {
+      keys = new ArrayList<>(learnedKeys.keySet());
+    }
+    for (String v : keys) result = result.replace(v, "****");
     return result;
   }
 
