@@ -163,8 +163,23 @@ class HttpSinkTest {
       assertThat(o.kind()).isEqualTo(Kind.REJECTED);
       assertThat(o.reason().orElseThrow()).contains("HTTP " + status).contains("bad event shape");
     });
-    assertThat(requests()).hasSize(1);
+    // 400 and 422 on a merged body are bisected down to single records first (1 + 2 requests).
+    assertThat(requests()).hasSize(status == 400 || status == 422 ? 3 : 1);
     assertThat(context.faults).isEmpty();
+  }
+
+  @Test
+  void oneBadRecordInAMergedBodyIsTheOnlyOneRejected() throws Exception {
+    server.stubFor(post(urlEqualTo("/collect")).atPriority(5).willReturn(aResponse().withStatus(200).withBody("{}")));
+    server.stubFor(post(urlEqualTo("/collect")).atPriority(1)
+        .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("user-BAD"))
+        .willReturn(aResponse().withStatus(422).withBody("{\"error\":\"invalid user\"}")));
+    List<Record> batch = List.of(
+        seedRecord("a", API_KEY, "user-10000", 0), seedRecord("b", API_KEY, "user-BAD", 1),
+        seedRecord("c", API_KEY, "user-10002", 2), seedRecord("d", API_KEY, "user-10003", 3));
+    List<Outcome> outcomes = send(open(builder().amplitude(AmplitudeMode.OFF)), batch);
+    assertThat(kinds(outcomes)).containsExactly(Kind.DELIVERED, Kind.REJECTED, Kind.DELIVERED, Kind.DELIVERED);
+    assertThat(outcomes.get(1).reason().orElseThrow()).contains("HTTP 422").contains("invalid user");
   }
 
   @ParameterizedTest

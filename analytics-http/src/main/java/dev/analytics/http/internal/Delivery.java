@@ -330,14 +330,16 @@ public final class Delivery {
     }
     if (config.amplitude() && status == 400) return amplitude400(request, response, out, depth);
     if (config.amplitude() && status == 429) return amplitude429(request, response, out, depth);
+    // 413: too large. 400/422 on a body merged from several records: one of them may be the bad one.
+    // Either way, halve until a single record is left; only that one can be rejected for it.
+    if ((status == 413 || status == 400 || status == 422) && request.parts.size() > 1) {
+      int half = request.parts.size() / 2;
+      LOG.log(Level.DEBUG, "{0}: HTTP {1}, splitting {2} records", config.name(), status, request.parts.size());
+      return CompletableFuture.allOf(
+          deliver(request.parts.subList(0, half), out, depth + 1),
+          deliver(request.parts.subList(half, request.parts.size()), out, depth + 1));
+    }
     if (status == 413) {
-      if (request.parts.size() > 1) {
-        int half = request.parts.size() / 2;
-        LOG.log(Level.DEBUG, "{0}: 413, splitting {1} records", config.name(), request.parts.size());
-        return CompletableFuture.allOf(
-            deliver(request.parts.subList(0, half), out, depth + 1),
-            deliver(request.parts.subList(half, request.parts.size()), out, depth + 1));
-      }
       return reject(request.parts, "HTTP 413 (payload too large) for a single record: " + excerpt(response), out);
     }
     if (status == 408 || status == 425 || status == 429 || status >= 500) {
