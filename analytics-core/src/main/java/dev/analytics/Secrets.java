@@ -1,6 +1,11 @@
 package dev.analytics;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -73,6 +78,40 @@ public final class Secrets {
    * @throws IllegalArgumentException naming the secret and its line if it is not declared
    */
   public String render(String template) {
+    return render(template, true);
+  }
+
+  /**
+   * A copy of {@code node} with the references in its string values rendered, and in its object keys
+   * too if {@code keys}; subtrees without references are shared, never copied needlessly.
+   *
+   * @throws IllegalArgumentException naming an undeclared secret, or a key that rendering made a duplicate
+   */
+  public JsonNode render(JsonNode node, boolean keys) {
+    if (node.isTextual()) {
+      String text = node.textValue();
+      return hasReference(text) ? JsonNodeFactory.instance.textNode(render(text, false)) : node;
+    }
+    if (node.isObject()) {
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String key = keys && hasReference(e.getKey()) ? render(e.getKey(), false) : e.getKey();
+        if (copy.has(key)) throw new IllegalArgumentException("duplicate key after rendering secrets");
+        copy.set(key, render(e.getValue(), keys));
+      }
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
+      for (JsonNode element : node) copy.add(render(element, keys));
+      return copy;
+    }
+    return node;
+  }
+
+  /** {@code withLine}: name the line of a multi-line text; a single value has only one. */
+  private String render(String template, boolean withLine) {
     Matcher m = REFERENCE.matcher(template);
     StringBuilder out = new StringBuilder(template.length());
     while (m.find()) {
@@ -80,7 +119,7 @@ public final class Secrets {
       String value = values.get(name);
       if (value == null) {
         throw new IllegalArgumentException(
-            "line " + lineOf(template, m.start()) + ": secret \"" + name
+            (withLine ? "line " + lineOf(template, m.start()) + ": " : "") + "secret \"" + name
                 + "\" is not declared (declared: " + values.keySet() + ")");
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));

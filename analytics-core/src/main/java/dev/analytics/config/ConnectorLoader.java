@@ -1,7 +1,6 @@
 package dev.analytics.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.analytics.Analytics;
@@ -263,7 +262,8 @@ public final class ConnectorLoader {
     } else if (!sectionNode.isObject()) {
       throw root.error(sectionName, "expected a mapping of keys, got " + Section.describe(sectionNode));
     } else {
-      section = (ObjectNode) render(sectionNode, resolved);
+      // Keys are not rendered; neither are the transforms' with: sections, which are not passed here.
+      section = (ObjectNode) resolved.render(sectionNode, false);
     }
     JsonNode declared = section.deepCopy();
     String override = endpointOverride();
@@ -273,7 +273,7 @@ public final class ConnectorLoader {
 
     Section analytics = root.section(LibrarySettings.SECTION);
     LibrarySettings settings = LibrarySettings.parse(
-        analytics == null ? null : analytics.withNode(render(analytics.node(), resolved)));
+        analytics == null ? null : analytics.withNode(resolved.render(analytics.node(), false)));
 
     Path base = baseDirectory != null ? baseDirectory
         : settings.directory().orElse(Path.of(DEFAULT_BASE_DIRECTORY));
@@ -563,31 +563,6 @@ public final class ConnectorLoader {
       }
     }
     return Secrets.resolve(names, provider);
-  }
-
-  /**
-   * A copy of {@code node} with the secret references of its string values rendered. Keys are not
-   * rendered; neither are the transforms' {@code with:} sections, which are not passed here.
-   */
-  private static JsonNode render(JsonNode node, Secrets secrets) {
-    if (node.isTextual()) {
-      String text = node.asText();
-      return Secrets.hasReference(text) ? JsonNodeFactory.instance.textNode(secrets.render(text)) : node;
-    }
-    if (node.isObject()) {
-      ObjectNode copy = JsonNodeFactory.instance.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        copy.set(e.getKey(), render(e.getValue(), secrets));
-      }
-      return copy;
-    }
-    if (node.isArray()) {
-      ArrayNode copy = JsonNodeFactory.instance.arrayNode();
-      for (JsonNode item : node) copy.add(render(item, secrets));
-      return copy;
-    }
-    return node;
   }
 
   /** The endpoint override in precedence order: code, system property, environment variable. */

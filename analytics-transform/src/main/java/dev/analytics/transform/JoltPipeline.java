@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.analytics.Secrets;
 import dev.analytics.Transform;
 import dev.analytics.TransformException;
@@ -16,9 +14,7 @@ import dev.analytics.transform.internal.JoltModel;
 import dev.analytics.transform.internal.RecordError;
 import dev.analytics.transform.internal.SpecError;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -222,7 +218,7 @@ public final class JoltPipeline implements Transform {
           int number = compiled.size() + 1;
           String label = CompiledStep.labelOf(dialect, entry);
           try {
-            compiled.add(CompiledStep.compile(dialect, render(entry)));
+            compiled.add(CompiledStep.compile(dialect, secrets.render(entry, true)));
           } catch (SpecError | IllegalArgumentException e) {
             throw new IllegalArgumentException(
                 secrets.redact("step " + number + " (" + label + "): " + e.getMessage()));
@@ -233,40 +229,5 @@ public final class JoltPipeline implements Transform {
           compiled.toArray(new CompiledStep[0]), secrets, String.join(" + ", uses));
     }
 
-    /** A copy of {@code node} with every {@code ${{ secrets.NAME }}} in keys and strings rendered. */
-    private JsonNode render(JsonNode node) {
-      if (node.isTextual()) {
-        String text = node.textValue();
-        return Secrets.hasReference(text) ? JoltModel.NODES.textNode(renderText(text)) : node;
-      }
-      if (node.isObject()) {
-        ObjectNode copy = JoltModel.NODES.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          String key = Secrets.hasReference(e.getKey()) ? renderText(e.getKey()) : e.getKey();
-          if (copy.has(key)) throw new IllegalArgumentException("duplicate key after rendering secrets");
-          copy.set(key, render(e.getValue()));
-        }
-        return copy;
-      }
-      if (node.isArray()) {
-        ArrayNode copy = JoltModel.NODES.arrayNode(node.size());
-        for (JsonNode element : node) copy.add(render(element));
-        return copy;
-      }
-      return node;
-    }
-
-    private String renderText(String text) {
-      try {
-        return secrets.render(text);
-      } catch (IllegalArgumentException e) {
-        // Secrets.render names the line of a multi-line text; a spec string has only one.
-        String message = String.valueOf(e.getMessage());
-        throw new IllegalArgumentException(message.startsWith("line ") && message.contains(": ")
-            ? message.substring(message.indexOf(": ") + 2)
-            : message);
-      }
-    }
   }
 }
