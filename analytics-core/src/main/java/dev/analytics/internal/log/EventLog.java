@@ -24,7 +24,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -709,13 +708,6 @@ public final class EventLog implements Closeable {
     return total;
   }
 
-  /** Bytes of segment files, including a prepared spare. */
-  public long diskBytes() {
-    long total = 0;
-    for (Segment segment : segments.values()) total += segment.size;
-    return total + (spareReady ? options.segmentBytes : 0);
-  }
-
   public long dropped() {
     return dropped.get();
   }
@@ -730,10 +722,6 @@ public final class EventLog implements Closeable {
 
   public Path directory() {
     return directory;
-  }
-
-  int segmentCount() {
-    return segments.size();
   }
 
   /** Stops appends, fsyncs, and releases files. Readers must be closed first. */
@@ -782,12 +770,5 @@ public final class EventLog implements Closeable {
     } catch (IOException e) {
       LOG.log(System.Logger.Level.DEBUG, "closing " + channel, e);
     }
-  }
-
-  /** For tests: waits until the spare segment is prepared. */
-  boolean awaitSpare(long timeout, TimeUnit unit) throws InterruptedException {
-    long deadline = System.nanoTime() + unit.toNanos(timeout);
-    while (!spareReady && System.nanoTime() < deadline) Thread.sleep(1);
-    return spareReady;
   }
 }

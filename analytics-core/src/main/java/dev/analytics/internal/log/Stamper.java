@@ -24,7 +24,6 @@ final class Stamper {
   private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
   private long lastMillis = Long.MIN_VALUE;
   private int counter;
-  private long stampedMillis;
   private long cachedSecond = Long.MIN_VALUE;
   private final byte[] cachedSecondText = new byte[19];
 
@@ -45,15 +44,10 @@ final class Stamper {
       lastMillis++;
       counter = 0;
     }
-    stampedMillis = now;
     long high = (lastMillis << 16) | 0x7000L | counter;
     long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     writeUuid(high, low);
     writeTimestamp(now);
-  }
-
-  long stampedMillis() {
-    return stampedMillis;
   }
 
   private void writeUuid(long high, long low) {
