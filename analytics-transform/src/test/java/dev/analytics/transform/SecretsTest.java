@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.analytics.Analytics;
 import dev.analytics.DeadLetter;
 import dev.analytics.Record;
+import dev.analytics.testing.RecordingSink;
 import dev.analytics.SecretProvider;
 import dev.analytics.Secrets;
 import dev.analytics.TransformException;
@@ -171,8 +172,8 @@ class SecretsTest {
     }
 
     // The sink got every good record, with the secret in it.
-    assertThat(sink.records.stream().map(Record::id).collect(Collectors.toList())).containsExactlyElementsOf(ids);
-    assertThat(sink.records.get(0).value().get("api_key").asText()).isEqualTo(TOKEN);
+    assertThat(sink.sent().stream().map(Record::id).collect(Collectors.toList())).containsExactlyElementsOf(ids);
+    assertThat(sink.sent().get(0).value().get("api_key").asText()).isEqualTo(TOKEN);
 
     // The directory holds the log and the dead letter (the bad record's id is on disk), never the secret.
     byte[] secret = TOKEN.getBytes(StandardCharsets.UTF_8);
