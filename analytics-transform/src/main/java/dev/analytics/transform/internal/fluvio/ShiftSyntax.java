@@ -14,7 +14,7 @@ import java.util.List;
  *       | "#" literal
  *       | "&amp;" | "&amp;(" n ")" | "&amp;(" n "," m ")"
  *       | alternative ("|" alternative)*          alternative := (literal | "*")+
- * RHS  := part ("." part | index)*  |  index ( "." part | index)*
+ * RHS  := "" | part ("." part | index)*  |  index ( "." part | index)*
  * part := (literal | "&amp;" [ "(" n ["," m] ")" ] | "@(" ... ")")+  [index]*
  * index:= "[" ( n | "" | "&amp;" ... | "@(" ... ")" ) "]"
  * </pre>
@@ -96,9 +96,10 @@ final class ShiftSyntax {
     this.side = side;
   }
 
+  /** Parses a whole RHS; {@code ""} is the root of the output, a path without parts. */
   static Rhs parseRhs(String text) {
+    if (text.isEmpty()) return new Rhs(List.of(), text);
     ShiftSyntax p = new ShiftSyntax(text, "RHS");
-    if (text.isEmpty()) throw new SpecError("empty RHS \"\"");
     Rhs rhs = p.rhs(0, false);
     if (p.pos != text.length()) throw p.error("unexpected '" + text.charAt(p.pos) + "'");
     return rhs;
