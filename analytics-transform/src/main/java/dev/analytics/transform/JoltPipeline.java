@@ -12,6 +12,7 @@ import dev.analytics.transform.internal.CompiledStep;
 import dev.analytics.transform.internal.Dialect;
 import dev.analytics.transform.internal.JoltModel;
 import dev.analytics.transform.internal.RecordError;
+import dev.analytics.transform.internal.SpecAsWritten;
 import dev.analytics.transform.internal.SpecError;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,7 +220,11 @@ public final class JoltPipeline implements Transform {
           String label = CompiledStep.labelOf(dialect, entry);
           try {
             compiled.add(CompiledStep.compile(dialect, secrets.render(entry, true)));
-          } catch (SpecError | IllegalArgumentException e) {
+          } catch (SpecError e) {
+            // Quoted as written: the rendered spec would give away a secret's text or length.
+            String reason = SpecAsWritten.message(e, entry, secrets);
+            throw new IllegalArgumentException(secrets.redact("step " + number + " (" + label + "): " + reason));
+          } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                 secrets.redact("step " + number + " (" + label + "): " + e.getMessage()));
           }

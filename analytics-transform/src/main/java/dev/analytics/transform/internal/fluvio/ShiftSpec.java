@@ -93,7 +93,7 @@ final class ShiftSpec {
       String key = e.getKey();
       JsonNode value = e.getValue();
       Lhs lhs = ShiftSyntax.parseLhs(key);
-      if (!seen.add(key)) throw new SpecError("duplicate LHS key \"" + key + "\"");
+      if (!seen.add(key)) throw SpecError.in("duplicate LHS key", key);
       if (lhs.infallible()) {
         node.infallibles.add(infallible(key, lhs, value, levels));
         continue;
@@ -109,7 +109,7 @@ final class ShiftSpec {
       switch (lhs.kind) {
         case LITERAL:
           if (node.literals.put(lhs.literal, child) != null) {
-            throw new SpecError("duplicate LHS key \"" + key + "\"");
+            throw SpecError.in("duplicate LHS key", key);
           }
           break;
         case AMP:
@@ -128,7 +128,7 @@ final class ShiftSpec {
    */
   private static Infallible infallible(String key, Lhs lhs, JsonNode value, List<Integer> levels) {
     if (value.isObject()) {
-      throw new SpecError("LHS \"" + key + "\" takes a string or an array of strings as RHS, not an object");
+      throw SpecError.at("LHS", key, -1, "takes a string or an array of strings as RHS, not an object");
     }
     if (lhs.capture != null) check(lhs.capture, "$", levels);
     if (lhs.at != null) check(lhs.at, levels);
