@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bazaarvoice.jolt.Chainr;
 import com.bazaarvoice.jolt.JsonUtils;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.analytics.TransformException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -175,6 +177,24 @@ class FluvioShiftFamiliesTest {
             "{'a':'','b':'[1]'}",
             "{'a':1,'b':2}",
             "[1,2]"));
+  }
+
+  /** A number matched as a key has the text Fluvio's JSON library gives it, in keys from {@code @(...)} too. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "1.5 | 1.5", "100.0 | 100.0", "1.50 | 1.5", "0.0001 | 0.0001", "0.00001 | 0.00001", "1e-6 | 1e-6",
+      "-2.5e-9 | -2.5e-9", "12345678.9 | 12345678.9", "1e15 | 1000000000000000.0", "1e16 | 1e16",
+      "1.5e300 | 1.5e300", "0.0 | 0.0", "-0.0 | -0.0", "42 | 42", "-7 | -7",
+      "18446744073709551615 | 18446744073709551615", "100000000000000000000 | 1e20"})
+  void numbersMatchByTheTextFluvioGivesThem(String number, String text) throws Exception {
+    String expected = json("{'k':{'" + text + "':" + number + "}}").toString();
+    assertThat(shift(F, "{'n':{'*':'k.&'}}", "{'n':" + number + "}")).isEqualTo(expected);
+    assertThat(shift(F, "{'v':'k.@(1,n)'}", "{'n':" + number + ",'v':" + number + "}")).isEqualTo(expected);
+    if (number.equals("-0.0")) return; // a BigDecimal has no negative zero
+    // The same from a tree holding BigDecimal and BigInteger numbers.
+    JsonNode exact = Json.MAPPER.readTree("{\"n\":" + number + "}");
+    JsonNode out = Json.pipeline(F, "[{'operation':'shift','spec':{'n':{'*':'k.&'}}}]").apply(exact);
+    assertThat(out.get("k").fieldNames().next()).isEqualTo(text);
   }
 
   /** The output paths of an infallible key see one level more than its value does, and no more. */

@@ -87,7 +87,7 @@ public final class FluvioShift {
       } else if (input.isArray()) {
         for (int i = 0; i < input.size(); i++) match(node, Integer.toString(i), input.get(i));
       } else {
-        match(node, input.isNull() ? "null" : input.asText(), input);
+        match(node, ScalarText.of(input), input);
       }
     }
 
@@ -212,7 +212,7 @@ public final class FluvioShift {
           if (value.isNull() || value.isContainerNode()) {
             throw new RecordError(at.text + " is " + CompiledStep.kind(value) + ", not a key");
           }
-          out.append(value.asText());
+          out.append(ScalarText.of(value));
         }
       }
       return out.toString();
