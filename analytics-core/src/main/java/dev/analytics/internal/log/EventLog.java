@@ -124,6 +124,7 @@ public final class EventLog implements Closeable {
   private final AtomicLong storageErrors = new AtomicLong();
   private final Set<String> reportedCorruption = ConcurrentHashMap.newKeySet();
   private final MissingSeqs missing = new MissingSeqs();
+  private final FramePositions backlog = new FramePositions();
 
   private EventLog(Options options) {
     this.options = options;
@@ -169,6 +170,7 @@ public final class EventLog implements Closeable {
       }
     }
     removeFilesWithoutRecords(minimumNextSeq);
+    learnWhereSealedSegmentsEnd();
     if (segments.isEmpty()) {
       nextSeq = minimumNextSeq;
       createFirstSegment(minimumNextSeq);
@@ -177,6 +179,17 @@ public final class EventLog implements Closeable {
     }
     releasedSeq = segments.firstKey();
     syncedSeq = nextSeq;
+  }
+
+  /** Sealed segments record in their header where their data ends: what queuedBytes() counts. */
+  private void learnWhereSealedSegmentsEnd() throws IOException {
+    for (Segment segment : segments.values()) {
+      if (segment == segments.lastEntry().getValue()) break; // scanned by recoverLastSegment
+      ByteBuffer header = SegmentFormat.readHeader(segment.path);
+      int end = header == null || SegmentFormat.checkHeader(header, segment.baseSeq) != null
+          ? -1 : SegmentFormat.endOffset(header);
+      if (end > 0 && end <= segment.size) segment.usedBytes = end;
+    }
   }
 
   /**
@@ -750,12 +763,16 @@ public final class EventLog implements Closeable {
     return segments.firstKey();
   }
 
-  /** Bytes of records from {@code seq}'s segment on (an estimate of the backlog's size). */
+  /** Bytes of the record frames from {@code seq} to the end of the log. */
   public long bytesFrom(long seq) {
-    long total = 0;
+    if (seq >= nextSeq) return 0;
     Map.Entry<Long, Segment> from = segments.floorEntry(seq);
-    for (Segment segment : (from == null ? segments : segments.tailMap(from.getKey())).values()) {
-      total += segment.usedBytes - SegmentFormat.HEADER_BYTES;
+    if (from == null) from = segments.firstEntry();
+    if (from == null) return 0;
+    long total = 0;
+    for (Segment segment : segments.tailMap(from.getKey()).values()) {
+      int start = segment == from.getValue() && seq > segment.baseSeq ? backlog.offsetOf(segment, seq) : SegmentFormat.HEADER_BYTES;
+      total += Math.max(0, segment.usedBytes - start);
     }
     return total;
   }

@@ -108,6 +108,7 @@ public final class LogReader implements Closeable {
           log.report(segment.path, offset, nextSeq, next, "records " + nextSeq + ".." + (next - 1) + " are missing");
         }
         nextSeq = Math.max(nextSeq, next);
+        segment.usedBytes = offset; // exact even where the header does not record it
         finishSegment();
         return 0;
       }

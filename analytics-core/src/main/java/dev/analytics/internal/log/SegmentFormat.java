@@ -20,9 +20,10 @@ import java.util.zip.CRC32C;
  *   6  short  reserved (0)
  *   8  long   base seq
  *  16  int    CRC32C of bytes 0..15
- *  20  int    file size when created (0 in files written before it was recorded: unknown)
- *  24  int    CRC32C of bytes 20..23 (0 with the size)
- *  28  4 bytes reserved (0)
+ *  20  int    file size when created       } 0 0 0 in files written before these
+ *  24  int    end of data: offset of the   } were recorded (unknown)
+ *              seal frame, 0 until sealed  }
+ *  28  int    CRC32C of bytes 20..27       }
  *
  * record frame, from offset 32, back to back
  *   0  int    payload length L, 1 .. file size - 32 - 16
@@ -80,13 +81,25 @@ final class SegmentFormat {
     buffer.putLong(8, baseSeq);
     buffer.putInt(16, crc(buffer, 0, 16));
     buffer.putInt(20, fileSize);
-    buffer.putInt(24, crc(buffer, 20, 4));
+    buffer.putInt(24, 0);
+    buffer.putInt(28, crc(buffer, 20, 8));
+  }
+
+  /** Records in the header where the sealed segment's data ends (where its seal frame is). */
+  static void writeEnd(ByteBuffer buffer, int sealOffset) {
+    buffer.putInt(24, sealOffset);
+    buffer.putInt(28, crc(buffer, 20, 8));
   }
 
   /** The size the file was created with, as its header records it, or -1 if unknown. */
   static int createdSize(ByteBuffer buffer) {
-    return buffer.capacity() >= HEADER_BYTES && buffer.getInt(20) > 0 && buffer.getInt(24) == crc(buffer, 20, 4)
+    return buffer.capacity() >= HEADER_BYTES && buffer.getInt(20) > 0 && buffer.getInt(28) == crc(buffer, 20, 8)
         ? buffer.getInt(20) : -1;
+  }
+
+  /** Where a sealed segment's data ends, as its header records it, or -1 if unknown. */
+  static int endOffset(ByteBuffer buffer) {
+    return createdSize(buffer) > 0 && buffer.getInt(24) >= HEADER_BYTES ? buffer.getInt(24) : -1;
   }
 
   /** Null if the header is valid for {@code baseSeq}, else what is wrong with it. */
@@ -117,6 +130,7 @@ final class SegmentFormat {
     buffer.putLong(offset + 8, nextSeq);
     buffer.putInt(offset + 4, crc(buffer, offset + 8, 8));
     buffer.putInt(offset, SEAL_LENGTH);
+    if (createdSize(buffer) > 0) writeEnd(buffer, offset);
   }
 
   /** What is at one offset of a segment. */
