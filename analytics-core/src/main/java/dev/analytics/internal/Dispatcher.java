@@ -277,7 +277,7 @@ final class Dispatcher implements Runnable {
         letters.add(new DeadLetter(item.record.id(), name, redact(item.rejection), now,
             item.record.value(), item.transformed == null ? null : redactJson(item.transformed.value())));
       }
-      deadLetters.append(letters);
+      letters = deadLetters.append(letters); // without those dead-lettered before a crash
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "cannot write dead letters for sink " + name + "; will retry", e);
       return false;
@@ -388,6 +388,7 @@ final class Dispatcher implements Runnable {
     }
   }
 
+  /** The record ready to send, or null if it is unreadable (reported) or dead-lettered already. */
   private Item toItem(LogReader.Entry entry) {
     JsonNode envelope;
     Record record;
@@ -399,6 +400,8 @@ final class Dispatcher implements Runnable {
       log.reportUnreadable(entry.seq, String.valueOf(e));
       return null;
     }
+    // Dead-lettered before a crash that came ahead of the cursor write (guarantee 9): already done.
+    if (deadLetters.contains(name, record.id())) return null;
     Item item = new Item(record);
     JsonNode value = envelope;
     for (int i = 0; i < transforms.size(); i++) {
