@@ -1,4 +1,4 @@
-package dev.analytics.http.internal;
+package dev.analytics.http.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.analytics.Sink;
