@@ -12,6 +12,7 @@ import static dev.analytics.http.testing.HttpTesting.json;
 import static dev.analytics.http.testing.HttpTesting.kinds;
 import static dev.analytics.http.testing.HttpTesting.seedRecord;
 import static dev.analytics.http.testing.HttpTesting.seedRecords;
+import static dev.analytics.http.testing.HttpTesting.seedRecordsWithOneLarge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -421,7 +422,9 @@ class HttpSinkTest {
         .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.events[?(@.n == 2)]"))
         .willReturn(aResponse().withStatus(413).withBody("too big")));
     server.stubFor(post(urlEqualTo("/collect")).atPriority(10).willReturn(aResponse().withStatus(200)));
-    List<Outcome> outcomes = send(open(builder().amplitude(AmplitudeMode.OFF)), seedRecords(4));
+    // n == 2 is larger than maxRequestBytes alone: only such a record is rejected for a 413.
+    List<Outcome> outcomes = send(open(builder().amplitude(AmplitudeMode.OFF).maxRequestBytes(1500)),
+        seedRecordsWithOneLarge(4, 2, 2000));
     assertThat(kinds(outcomes)).containsExactly(Kind.DELIVERED, Kind.DELIVERED, Kind.REJECTED, Kind.DELIVERED);
     assertThat(outcomes.get(2).reason().orElseThrow()).contains("413");
   }
