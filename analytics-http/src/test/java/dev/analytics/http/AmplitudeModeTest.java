@@ -264,4 +264,19 @@ class AmplitudeModeTest {
     send(seedRecords(1));
     assertThat(sink.redact("key was " + API_KEY)).isEqualTo("key was ****");
   }
+
+  @Test
+  void a400NamingNoEventOfTheRequestHoldsItInsteadOfResendingItBackToBack() throws Exception {
+    // The silenced-device variant, its indexes pointing at no event of this request.
+    server.stubFor(post(urlEqualTo("/2/httpapi")).willReturn(aResponse().withStatus(400)
+        .withBody("{\"code\":400,\"error\":\"Events from silenced devices\",\"eps_threshold\":10,"
+            + "\"silenced_devices\":[\"dev-9\"],\"silenced_events\":[7],\"throttled_devices\":{},"
+            + "\"throttled_events\":[9],\"exceeded_daily_quota_devices\":{}}")));
+    List<Outcome> outcomes = send(seedRecords(2));
+    assertThat(outcomes).allSatisfy(o -> {
+      assertThat(o.kind()).isEqualTo(Kind.RETRY);
+      assertThat(o.retryAfter()).contains(Duration.ofSeconds(30));
+    });
+    assertThat(requests()).hasSize(1);
+  }
 }

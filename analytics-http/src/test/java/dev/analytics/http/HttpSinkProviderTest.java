@@ -165,4 +165,18 @@ class HttpSinkProviderTest {
     HttpSink sink = create("{\"endpoint\":\"https://api2.amplitude.com/2/httpapi\"}", null, secrets);
     assertThat(sink.redact("{\"api_key\":\"amp-key-123456\"}")).isEqualTo("{\"api_key\":\"****\"}");
   }
+
+  @Test
+  void payloadTooLargeTimeoutIsMapped() {
+    HttpSink sink = create("{\"endpoint\":\"http://h/\"}", "{\"payload_too_large_timeout\":\"10m\"}");
+    assertThat(sink.payloadTooLargeTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(create("{\"endpoint\":\"http://h/\"}", null).payloadTooLargeTimeout())
+        .isEqualTo(HttpSink.DEFAULT_PAYLOAD_TOO_LARGE_TIMEOUT).isEqualTo(Duration.ofHours(1));
+    assertThat(warnings).isEmpty();
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\"}", "{\"payload_too_large_timeout\":\"forever\"}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delivery.payload_too_large_timeout: ");
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\"}", "{\"payload_too_large_timeout\":\"200h\"}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delivery.payload_too_large_timeout: ")
+        .hasMessageContaining("payloadTooLargeTimeout out of range");
+  }
 }

@@ -24,14 +24,24 @@ import dev.analytics.Outcome.Kind;
 import dev.analytics.Record;
 import dev.analytics.http.testing.HttpTesting.RecordingContext;
 import dev.analytics.http.testing.HttpTesting.RecordingScheduler;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -459,5 +469,65 @@ class HttpSinkTest {
     s.close();
     assertThat(kinds(send(s, seedRecords(2)))).containsExactly(Kind.RETRY, Kind.RETRY);
     assertThat(requests()).isEmpty();
+  }
+
+  @Test
+  void closeCompletesASendWaitingOutABackoffWithRetryLater() throws Exception {
+    stub(503, "down");
+    // The sink's own scheduler: the retry waits 15 to 30 s.
+    sink = HttpSink.builder().endpoint("http://127.0.0.1:" + server.port() + "/collect")
+        .backoff(Duration.ofSeconds(30), Duration.ofSeconds(30)).maxAttempts(3).build();
+    sink.open(context);
+    CompletableFuture<List<Outcome>> pending = sink.send(seedRecords(2)).toCompletableFuture();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (requests().isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+    assertThat(requests()).hasSize(1);
+    assertThat(pending).isNotDone();
+    sink.close();
+    assertThat(kinds(pending.get(5, TimeUnit.SECONDS))).containsExactly(Kind.RETRY, Kind.RETRY);
+    assertThat(requests()).hasSize(1);
+  }
+
+  @Test
+  void theRetryLivesInTheGivenRegistryUntilClose() throws Exception {
+    failThenSucceed(1, aResponse().withStatus(503));
+    RetryRegistry registry = RetryRegistry.ofDefaults();
+    HttpSink s = open(builder().name("orders").retryRegistry(registry));
+    assertThat(s.retryRegistry()).isSameAs(registry);
+    Retry retry = registry.find("analytics-http-orders").orElseThrow();
+    assertThat(kinds(send(s, seedRecords(1)))).containsExactly(Kind.DELIVERED);
+    assertThat(retry.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
+    HttpSink copy = s.toBuilder().name("orders-2").build();
+    assertThat(copy.retryRegistry()).isSameAs(registry);
+    assertThat(registry.find("analytics-http-orders-2")).isPresent();
+    copy.close();
+    s.close();
+    assertThat(registry.getAllRetries()).isEmpty();
+    assertThat(builder().build().retryRegistry()).isNotSameAs(registry);
+  }
+
+  @Test
+  void theUsersHttpClientSendsAndIsNeverShutDown() throws Exception {
+    stub(200, "{}");
+    AtomicInteger tasks = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      HttpClient client = HttpClient.newBuilder().executor(task -> {
+        tasks.incrementAndGet();
+        pool.execute(task);
+      }).build();
+      HttpSink s = open(builder().httpClient(client));
+      assertThat(kinds(send(s, seedRecords(1)))).containsExactly(Kind.DELIVERED);
+      assertThat(tasks.get()).isPositive();
+      s.toBuilder().build().close();
+      s.close();
+      HttpResponse<String> after = client.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + server.port() + "/collect"))
+          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(after.statusCode()).isEqualTo(200);
+      assertThat(pool.isShutdown()).isFalse();
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -24,7 +24,7 @@ public final class HttpSinkProvider implements SinkProvider {
       "http_connect_timeout", "backoff_min", "backoff_max");
   private static final Set<String> DELIVERY_KEYS = Set.of(
       "mode", "max_batch_records", "max_batch_bytes", "linger", "max_in_flight", "merge_field",
-      "amplitude", "gzip", "max_attempts", "max_concurrent_requests");
+      "amplitude", "gzip", "max_attempts", "max_concurrent_requests", "payload_too_large_timeout");
 
   @Override
   public String type() {
@@ -122,6 +122,10 @@ public final class HttpSinkProvider implements SinkProvider {
     if (has(delivery, "max_attempts")) {
       int n = integer("delivery.max_attempts", delivery.get("max_attempts"));
       apply("delivery.max_attempts", () -> b.maxAttempts(n));
+    }
+    if (has(delivery, "payload_too_large_timeout")) {
+      Duration d = duration("delivery.payload_too_large_timeout", delivery.get("payload_too_large_timeout"));
+      apply("delivery.payload_too_large_timeout", () -> b.payloadTooLargeTimeout(d));
     }
     if (has(delivery, "amplitude")) {
       b.amplitude(bool("delivery.amplitude", delivery.get("amplitude")) ? AmplitudeMode.ON : AmplitudeMode.OFF);
