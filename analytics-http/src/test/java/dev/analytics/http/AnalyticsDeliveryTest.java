@@ -226,4 +226,34 @@ class AnalyticsDeliveryTest {
     }
     assertThat(acceptedNs()).hasSize(40);
   }
+
+  @Test
+  void a413WindowForSmallRecordsDeadLettersNothing() throws Exception {
+    start();
+    // A proxy answers 413 to the first 25 requests, whatever their size, then lets everything through.
+    AtomicInteger refusals = new AtomicInteger(25);
+    answer.set(b -> refusals.getAndDecrement() > 0 ? 413 : 200);
+    List<String> faults = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger cleared = new AtomicInteger();
+    Listener listener = new Listener() {
+      @Override
+      public void onSinkFault(String sink, String message) {
+        faults.add(message);
+      }
+
+      @Override
+      public void onSinkFaultCleared(String sink) {
+        cleared.incrementAndGet();
+      }
+    };
+    try (Analytics a = analytics(sink().build(), listener).build()) {
+      for (int i = 0; i < 20; i++) a.emit(Map.of("event_type", "e", "user_id", "user-" + (10000 + i), "n", i));
+      assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
+      assertThat(a.deadLetters().list()).isEmpty();
+      assertThat(a.stats().delivered()).isEqualTo(20);
+    }
+    assertThat(acceptedNs()).hasSize(20);
+    assertThat(faults).isNotEmpty().allSatisfy(f -> assertThat(f).contains("HTTP 413"));
+    assertThat(cleared.get()).isPositive();
+  }
 }
