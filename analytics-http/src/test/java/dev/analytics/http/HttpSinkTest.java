@@ -530,4 +530,24 @@ class HttpSinkTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void aRetriedRequestIsGzippedOnceAndSentAgainAsItWas() throws Exception {
+    failThenSucceed(1, aResponse().withStatus(503));
+    assertThat(kinds(send(open(builder().gzipMinBytes(0)), seedRecords(3)))).containsOnly(Kind.DELIVERED);
+    List<LoggedRequest> requests = requests();
+    assertThat(requests).hasSize(2);
+    for (LoggedRequest r : requests) {
+      assertThat(r.getHeaders().getHeader("Content-Encoding").values()).containsExactly("gzip");
+    }
+    assertThat(requests.get(1).getBody()).isEqualTo(requests.get(0).getBody());
+  }
+
+  @Test
+  void aZeroMinimumBackoffRetriesAtOnce() throws Exception {
+    failThenSucceed(2, aResponse().withStatus(500));
+    assertThat(kinds(send(open(builder().backoff(Duration.ZERO, Duration.ofSeconds(1))), seedRecords(1))))
+        .containsExactly(Kind.DELIVERED);
+    assertThat(scheduler.delaysMillis).containsExactly(0L, 0L);
+  }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
  * missing {@code insert_id} from the record id, so Amplitude deduplicates resends.
  */
 final class AmplitudePolicy implements ResponsePolicy, EventShaper {
+  // The values HttpSink.AMPLITUDE_*_DELAY document for users (this package does not import the API's).
   static final Duration THROTTLE_DELAY = Duration.ofSeconds(30);
   static final Duration PROJECT_THROTTLE_DELAY = Duration.ofSeconds(60);
   private static final ObjectMapper MAPPER = Planner.MAPPER;
