@@ -11,7 +11,7 @@ import static dev.analytics.http.testing.HttpTesting.seedRecords;
 import static dev.analytics.http.testing.HttpTesting.seedRecordsWithOneLarge;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.analytics.Outcome;
 import dev.analytics.Outcome.Kind;
 import dev.analytics.Record;
@@ -23,11 +23,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 10 section 2: a 413 for one record within {@code maxRequestBytes} is the endpoint's fault. The
@@ -36,27 +34,13 @@ import org.junit.jupiter.api.Test;
  */
 class PayloadTooLargeTest {
   static final String TOO_LARGE = "{\"code\":413,\"error\":\"Payload too large\"}";
-  static WireMockServer server;
+  @RegisterExtension
+  static final WireMockExtension server = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
   final RecordingScheduler scheduler = new RecordingScheduler();
   final RecordingContext context = new RecordingContext();
   final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
   HttpSink sink;
-
-  @BeforeAll
-  static void startServer() {
-    server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    server.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.stop();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.resetAll();
-  }
 
   @AfterEach
   void tearDown() {
@@ -66,7 +50,7 @@ class PayloadTooLargeTest {
 
   HttpSink open(HttpSink.Builder b) {
     // One request at a time: WireMock's scenarios do not match concurrent requests reliably.
-    sink = b.endpoint("http://127.0.0.1:" + server.port() + "/collect")
+    sink = b.endpoint("http://127.0.0.1:" + server.getPort() + "/collect")
         .maxConcurrentRequests(1)
         .scheduler(scheduler)
         .clock(clock)
