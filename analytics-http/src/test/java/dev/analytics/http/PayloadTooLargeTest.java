@@ -17,7 +17,7 @@ import dev.analytics.Outcome.Kind;
 import dev.analytics.Record;
 import dev.analytics.http.testing.HttpTesting.RecordingContext;
 import dev.analytics.http.testing.HttpTesting.RecordingScheduler;
-import dev.analytics.http.testing.HttpTesting.TestClock;
+import dev.analytics.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ class PayloadTooLargeTest {
       .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
   final RecordingScheduler scheduler = new RecordingScheduler();
   final RecordingContext context = new RecordingContext();
-  final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+  final MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T10:00:00Z"));
   HttpSink sink;
 
   @AfterEach

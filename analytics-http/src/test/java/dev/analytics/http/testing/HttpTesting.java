@@ -89,34 +89,6 @@ public final class HttpTesting {
     }
   }
 
-  /** A clock that moves only when told to. */
-  public static final class TestClock extends java.time.Clock {
-    private volatile Instant now;
-
-    public TestClock(Instant start) {
-      this.now = start;
-    }
-
-    public void advance(java.time.Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public java.time.Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
   /** A Sink.Context that remembers faults. */
   public static final class RecordingContext implements Sink.Context {
     public final List<String> faults = Collections.synchronizedList(new ArrayList<>());
