@@ -2,14 +2,11 @@ package dev.analytics.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,16 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.zip.GZIPInputStream;
 
 /**
  * An Amplitude HTTP V2 compatible receiver on loopback, for the demo and for tests: no account, no
@@ -74,11 +67,9 @@ public final class AmplitudeReceiver implements Closeable {
   /** Ids shorter than this are invalid unless the request's {@code options.min_id_length} says otherwise. */
   public static final int DEFAULT_MIN_ID_LENGTH = 5;
 
-  private static final Set<String> PLACEHOLDER_IDS =
-      Set.of("null", "none", "0", "-1", "anonymous", "unknown", "undefined", "nil", "(none)");
 
   private final ObjectMapper mapper = new ObjectMapper();
-  private final String apiKey;
+  private final AmplitudeRules rules;
   private final Clock clock;
   private final Object lock = new Object();
 
@@ -93,7 +84,7 @@ public final class AmplitudeReceiver implements Closeable {
   private int responsesToLose;
 
   private AmplitudeReceiver(String apiKey, int port, Clock clock) {
-    this.apiKey = apiKey;
+    this.rules = new AmplitudeRules(apiKey);
     this.port = port;
     this.clock = clock;
   }
@@ -230,22 +221,22 @@ public final class AmplitudeReceiver implements Closeable {
       byte[] raw = exchange.getRequestBody().readAllBytes();
       String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
       String contentEncoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
-      Response response;
+      AmplitudeRules.Response response;
       byte[] body = null;
       if (!"POST".equals(exchange.getRequestMethod()) || !PATH.equals(exchange.getRequestURI().getPath())) {
-        response = new Response(404, error(404, "Not found: " + exchange.getRequestMethod() + " "
+        response = new AmplitudeRules.Response(404, rules.error(404, "Not found: " + exchange.getRequestMethod() + " "
             + exchange.getRequestURI().getPath()));
       } else if (contentType == null
           || !contentType.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
-        response = new Response(400, error(400, "Invalid Content-Type: expected application/json, got "
+        response = new AmplitudeRules.Response(400, rules.error(400, "Invalid Content-Type: expected application/json, got "
             + contentType));
       } else {
         try {
-          body = decode(raw, contentEncoding);
-          response = body.length >= MAX_BODY_BYTES ? new Response(413, error(413, "Payload too large"))
+          body = AmplitudeRules.decode(raw, contentEncoding);
+          response = body.length >= MAX_BODY_BYTES ? new AmplitudeRules.Response(413, rules.error(413, "Payload too large"))
               : ingest(body);
         } catch (IOException e) {
-          response = new Response(400, error(400, "Invalid gzip body: " + e.getMessage()));
+          response = new AmplitudeRules.Response(400, rules.error(400, "Invalid gzip body: " + e.getMessage()));
         }
       }
       synchronized (lock) {
@@ -253,94 +244,20 @@ public final class AmplitudeReceiver implements Closeable {
             exchange.getRequestMethod(), exchange.getRequestURI().getPath(), contentType, contentEncoding,
             exchange.getRequestHeaders().getFirst("User-Agent"), raw,
             body == null ? null : new String(body, StandardCharsets.UTF_8),
-            response.status, response.body));
+            response.status(), response.body()));
       }
-      byte[] out = response.body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", response.status == 504 ? "text/html" : "application/json");
-      exchange.sendResponseHeaders(response.status, out.length);
+      byte[] out = response.body().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", response.status() == 504 ? "text/html" : "application/json");
+      exchange.sendResponseHeaders(response.status(), out.length);
       exchange.getResponseBody().write(out);
     }
   }
 
-  private static byte[] decode(byte[] raw, String contentEncoding) throws IOException {
-    if (contentEncoding == null || contentEncoding.isBlank() || contentEncoding.equalsIgnoreCase("identity")) {
-      return raw;
-    }
-    if (!contentEncoding.trim().equalsIgnoreCase("gzip")) {
-      throw new IOException("unsupported Content-Encoding " + contentEncoding);
-    }
-    // Bounded read: the limit is counted after decompression, and a zip bomb must not fill the heap.
-    try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        out.write(buffer, 0, n);
-        if (out.size() >= MAX_BODY_BYTES) break;
-      }
-      return out.toByteArray();
-    }
-  }
-
-  private Response ingest(byte[] body) {
-    JsonNode root;
-    try {
-      root = mapper.readTree(body);
-    } catch (IOException e) {
-      return new Response(400, error(400, "Invalid JSON request body"));
-    }
-    if (root == null || !root.isObject()) return new Response(400, error(400, "Invalid JSON request body"));
-    JsonNode key = root.get("api_key");
-    if (key == null || key.isNull() || (key.isTextual() && key.asText().isEmpty())) {
-      return new Response(400, missingField("api_key"));
-    }
-    // Amplitude quotes the key back; a receiver built for this library never echoes a secret.
-    if (!key.isTextual() || !key.asText().equals(apiKey)) {
-      return new Response(400, error(400, "Invalid API key"));
-    }
-    JsonNode events = root.get("events");
-    if (events == null || !events.isArray()) return new Response(400, missingField("events"));
-    if (events.size() > MAX_EVENTS) return new Response(413, error(413, "Payload too large"));
-    int minIdLength = root.path("options").path("min_id_length").asInt(DEFAULT_MIN_ID_LENGTH);
-
-    Map<String, List<Integer>> missing = new TreeMap<>();
-    Map<String, List<Integer>> invalid = new TreeMap<>();
-    Map<String, List<Integer>> invalidLength = new TreeMap<>();
-    for (int i = 0; i < events.size(); i++) {
-      JsonNode event = events.get(i);
-      if (!event.isObject()) {
-        invalid.computeIfAbsent("event", k -> new ArrayList<>()).add(i);
-        continue;
-      }
-      JsonNode type = event.get("event_type");
-      if (type == null || !type.isTextual() || type.asText().isEmpty()) {
-        missing.computeIfAbsent("event_type", k -> new ArrayList<>()).add(i);
-      }
-      boolean anyId = false;
-      for (String field : List.of("user_id", "device_id")) {
-        JsonNode id = event.get(field);
-        if (id == null || id.isNull()) continue;
-        String text = id.asText();
-        if (PLACEHOLDER_IDS.contains(text.trim().toLowerCase(Locale.ROOT))) {
-          invalid.computeIfAbsent(field, k -> new ArrayList<>()).add(i);
-        } else if (text.length() < minIdLength) {
-          invalidLength.computeIfAbsent(field, k -> new ArrayList<>()).add(i);
-        }
-        anyId = true;
-      }
-      if (!anyId) missing.computeIfAbsent("user_id", k -> new ArrayList<>()).add(i);
-    }
-    if (!missing.isEmpty() || !invalid.isEmpty() || !invalidLength.isEmpty()) {
-      ObjectNode error = mapper.createObjectNode();
-      error.put("code", 400);
-      error.put("error", missing.isEmpty() ? "Invalid field values on some events"
-          : "Request missing required field");
-      error.set("events_with_invalid_fields", indexes(invalid));
-      error.set("events_with_missing_fields", indexes(missing));
-      if (!invalidLength.isEmpty()) error.set("events_with_invalid_id_lengths", indexes(invalidLength));
-      return new Response(400, error.toString());
-    }
-
+  private AmplitudeRules.Response ingest(byte[] body) {
+    JsonNode[] valid = new JsonNode[1];
+    AmplitudeRules.Response refused = rules.check(body, valid);
+    if (refused != null) return refused;
+    JsonNode events = valid[0];
     boolean loseResponse;
     synchronized (lock) {
       for (JsonNode event : events) {
@@ -360,49 +277,16 @@ public final class AmplitudeReceiver implements Closeable {
       if (loseResponse) responsesToLose--;
     }
     if (loseResponse) {
-      return new Response(504, "<html><body><h1>504 Gateway Time-out</h1></body></html>");
+      return new AmplitudeRules.Response(504, "<html><body><h1>504 Gateway Time-out</h1></body></html>");
     }
     ObjectNode ok = mapper.createObjectNode();
     ok.put("code", 200);
     ok.put("events_ingested", events.size());
     ok.put("payload_size_bytes", body.length);
     ok.put("server_upload_time", clock.millis());
-    return new Response(200, ok.toString());
+    return new AmplitudeRules.Response(200, ok.toString());
   }
 
-  private ObjectNode indexes(Map<String, List<Integer>> byField) {
-    ObjectNode node = mapper.createObjectNode();
-    byField.forEach((field, list) -> {
-      ArrayNode array = node.putArray(field);
-      list.forEach(array::add);
-    });
-    return node;
-  }
-
-  private String missingField(String field) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("code", 400);
-    body.put("error", "Request missing required field");
-    body.put("missing_field", field);
-    return mapper.valueToTree(body).toString();
-  }
-
-  private String error(int code, String message) {
-    ObjectNode node = mapper.createObjectNode();
-    node.put("code", code);
-    node.put("error", message);
-    return node.toString();
-  }
-
-  private static final class Response {
-    final int status;
-    final String body;
-
-    Response(int status, String body) {
-      this.status = status;
-      this.body = body;
-    }
-  }
 
   /** One request as the receiver saw it, and its answer. */
   public static final class Received {
