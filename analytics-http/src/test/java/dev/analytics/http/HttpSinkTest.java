@@ -24,6 +24,7 @@ import dev.analytics.Outcome.Kind;
 import dev.analytics.Record;
 import dev.analytics.http.testing.HttpTesting.RecordingContext;
 import dev.analytics.http.testing.HttpTesting.RecordingScheduler;
+import dev.analytics.testing.Await;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.net.ServerSocket;
@@ -479,8 +480,7 @@ class HttpSinkTest {
         .backoff(Duration.ofSeconds(30), Duration.ofSeconds(30)).maxAttempts(3).build();
     sink.open(context);
     CompletableFuture<List<Outcome>> pending = sink.send(seedRecords(2)).toCompletableFuture();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (requests().isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+    Await.until(Duration.ofSeconds(10), () -> !requests().isEmpty(), "the first attempt");
     assertThat(requests()).hasSize(1);
     assertThat(pending).isNotDone();
     sink.close();
