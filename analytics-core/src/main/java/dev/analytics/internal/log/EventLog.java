@@ -170,6 +170,10 @@ public final class EventLog implements Closeable {
     }
     releasedSeq = segments.firstKey();
     syncedSeq = nextSeq;
+    // The previous instance may have created or renamed segment files without ever fsyncing the
+    // directory (it closed or died before a record needed it): the first fsync here does it, or a
+    // power loss could take a segment's name, and every record in it, after its records were synced.
+    directoryDirty = true;
   }
 
   /** Sealed segments record in their header where their data ends: what queuedBytes() counts. */
