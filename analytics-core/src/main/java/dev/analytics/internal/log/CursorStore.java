@@ -25,6 +25,7 @@ public final class CursorStore {
 
   private final Path directory;
   private final Storage storage;
+  private boolean closed; // guarded by this
 
   public CursorStore(Path directory, Storage storage) throws IOException {
     this.directory = directory;
@@ -60,7 +61,15 @@ public final class CursorStore {
     return max;
   }
 
-  public void write(String sink, long seq) throws IOException {
+  /**
+   * Saves {@code sink}'s seq; ignored once {@link #close closed}: a dispatcher that did not stop in
+   * time must not write its older cursor after the directory was handed to the next instance.
+   */
+  public synchronized void write(String sink, long seq) throws IOException {
+    if (closed) {
+      LOG.log(System.Logger.Level.DEBUG, "cursor of " + sink + " not saved: the instance is closed");
+      return;
+    }
     ByteBuffer buffer = ByteBuffer.allocate(16);
     buffer.putInt(0, MAGIC).putLong(4, seq);
     buffer.putInt(12, crc(buffer.array()));
@@ -73,6 +82,11 @@ public final class CursorStore {
     }
     storage.move(temp, target);
     storage.syncDirectory(directory);
+  }
+
+  /** No cursor is written after this returns. */
+  public synchronized void close() {
+    closed = true;
   }
 
   /** Removes leftover temporary files of interrupted writes. */
