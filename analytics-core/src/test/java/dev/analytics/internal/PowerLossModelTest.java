@@ -265,7 +265,7 @@ class PowerLossModelTest {
         }
         try {
           deadLetters.append(List.of(new DeadLetter(envelope.path("id").asText(), SINK, "rejected by the model",
-              Instant.EPOCH, envelope, null)));
+              Instant.EPOCH, envelope, java.util.Optional.empty())));
           done.add(n);
         } catch (IOException | UncheckedIOException e) {
           errors++;
