@@ -40,6 +40,8 @@ class ConnectEndToEndTest {
   @Test
   void everyEmittedIdArrivesThroughTwoWorkersAWorkerKillAndAnEndpointOutage() throws Exception {
     Set<String> emitted = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    // A user id of 2 characters: Amplitude (and the receiver) answer 400 for it, so it must be dead-lettered.
+    java.util.concurrent.atomic.AtomicReference<String> rejected = new java.util.concurrent.atomic.AtomicReference<>();
     try (KafkaBroker broker = KafkaBroker.create(dir.resolve("broker")).start().awaitReady();
         AmplitudeReceiver receiver = AmplitudeReceiver.create(API_KEY).start()) {
       broker.createTopic(TOPIC, 4);
@@ -63,6 +65,7 @@ class ConnectEndToEndTest {
               synchronized (emitted) {
                 emitted.add(id);
               }
+              if (i == 100) rejected.set(service.emit(Map.of("event_type", "page_view", "user_id", "ab", "n", -1)));
               if (i % 10 == 9) pause(Duration.ofMillis(25));
             }
           }, "service-emitter");
@@ -87,6 +90,11 @@ class ConnectEndToEndTest {
         Poll.until(Duration.ofSeconds(240), () -> arrivedIds(receiver).containsAll(emitted),
             () -> missing(emitted, receiver) + " of " + emitted.size() + " ids missing\nworker-b:\n" + b.tail());
         assertThat(b.get("/connectors/amplitude/status").body()).doesNotContain("FAILED");
+        assertThat(arrivedIds(receiver)).doesNotContain(rejected.get());
+        Map<String, String> deadLetter = deadLetterHeaders(broker, rejected.get());
+        assertThat(deadLetter.get(TaskDelivery.STAGE_HEADER)).isEqualTo("sink");
+        assertThat(deadLetter.get(TaskDelivery.REASON_HEADER)).contains("400");
+        System.out.println("ConnectEndToEndTest: dead letter reason: " + deadLetter.get(TaskDelivery.REASON_HEADER));
         long refusedOrFailed = receiver.requests().stream().filter(r -> r.status() != 200).count();
         System.out.printf("ConnectEndToEndTest: %d emitted, %d distinct delivered, %d duplicates suppressed by"
                 + " insert_id, %d requests not 200, 1 worker killed with kill -9, 1 endpoint outage of %s%n",
@@ -146,6 +154,29 @@ class ConnectEndToEndTest {
         return false;
       }
     }, () -> "tasks not running: " + worker.get("/connectors/amplitude/status").body() + "\n" + worker.tail());
+  }
+
+  /** The headers of the dead-letter topic's record for {@code id}, waiting for it with a deadline. */
+  static Map<String, String> deadLetterHeaders(KafkaBroker broker, String id) {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("bootstrap.servers", broker.bootstrapServers());
+    p.setProperty("group.id", "dlq-verifier");
+    p.setProperty("auto.offset.reset", "earliest");
+    Map<String, String> found = new java.util.HashMap<>();
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      consumer.subscribe(java.util.List.of(TOPIC + "-dlq"));
+      Poll.until(Duration.ofSeconds(60), () -> {
+        for (var r : consumer.poll(Duration.ofMillis(500))) {
+          Map<String, String> headers = new java.util.HashMap<>();
+          for (var h : r.headers()) headers.put(h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
+          if (id.equals(headers.get(Envelopes.ID_HEADER))) found.putAll(headers);
+        }
+        return !found.isEmpty();
+      }, () -> "no dead letter for " + id);
+    }
+    return found;
   }
 
   static Set<String> arrivedIds(AmplitudeReceiver receiver) {
