@@ -19,6 +19,13 @@ import org.apache.kafka.connect.sink.SinkTask;
  * or a 5xx never fails the task: it pauses its partitions, backs off and resumes.
  */
 public final class AnalyticsSinkTask extends SinkTask {
+  /** The header with the record id ({@code KafkaSink} sets it; it becomes the {@code insert_id}). */
+  public static final String ID_HEADER = "analytics.id";
+  /** Header of a dead-lettered record: why it could not be delivered (secrets masked). */
+  public static final String REASON_HEADER = "analytics.error.reason";
+  /** Header of a dead-lettered record: {@code convert}, {@code transform} or {@code sink}. */
+  public static final String STAGE_HEADER = "analytics.error.stage";
+
   private static final System.Logger LOG = System.getLogger(AnalyticsSinkTask.class.getName());
 
   private TaskDelivery delivery;

@@ -21,7 +21,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 final class Envelopes {
   /** Must match {@code dev.analytics.kafka.KafkaSink.ID_HEADER}. */
-  static final String ID_HEADER = "analytics.id";
+  static final String ID_HEADER = AnalyticsSinkTask.ID_HEADER;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Envelopes() {}

@@ -40,8 +40,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 final class TaskDelivery implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TaskDelivery.class.getName());
-  static final String REASON_HEADER = "analytics.error.reason";
-  static final String STAGE_HEADER = "analytics.error.stage";
+  static final String REASON_HEADER = AnalyticsSinkTask.REASON_HEADER;
+  static final String STAGE_HEADER = AnalyticsSinkTask.STAGE_HEADER;
   private static final Duration REPORT_TIMEOUT = Duration.ofSeconds(30);
   private static final int MAX_REASON_CHARS = 1000;
 
