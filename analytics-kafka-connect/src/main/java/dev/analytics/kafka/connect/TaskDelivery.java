@@ -37,6 +37,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * {@linkplain #holding() holds} for a backoff (doubling from the minimum, at least as long as a
  * {@code Retry-After} asked); nothing is ever given up, nothing ever fails the task, and the task pauses
  * its partitions while holding or while {@code maxBuffered} records are not done.
+ *
+ * <p>One class of about 430 lines on purpose: the queue, the per-partition offsets, the hold and the
+ * in-flight count change together under one lock, and splitting them would spread that invariant.
  */
 final class TaskDelivery implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TaskDelivery.class.getName());

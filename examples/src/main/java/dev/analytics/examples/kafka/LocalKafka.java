@@ -32,7 +32,8 @@ import org.apache.kafka.common.Uuid;
  * and Kafka Connect workers (distributed mode), each a child JVM on loopback started from this class
  * path, which has {@code kafka_2.13}, {@code connect-runtime} and the analytics connector on it. Not a
  * production launcher: single node, replication factor 1, short timeouts so a killed worker's tasks move
- * within seconds.
+ * within seconds. About 420 lines in one file so that the example stays one place to read; each nested
+ * class is one process.
  */
 public final class LocalKafka {
   private LocalKafka() {}
