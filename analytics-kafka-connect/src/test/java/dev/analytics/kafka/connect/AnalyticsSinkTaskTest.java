@@ -125,8 +125,9 @@ class AnalyticsSinkTaskTest {
   @Test
   void anOutagePausesThePartitionsBacksOffAndResumesWithoutFailingTheTask() throws Exception {
     ScriptedSink sink = start("{}", "", Map.of(ConnectSettings.BACKOFF_MIN, "200", ConnectSettings.BACKOFF_MAX, "200"));
-    task.put(records(P0, 0, 2));
-    task.put(records(P1, 0, 2));
+    List<SinkRecord> both = new ArrayList<>(records(P0, 0, 2));
+    both.addAll(records(P1, 0, 2));
+    task.put(both); // one put: the four records travel in one batch, every attempt
     // Connection refused, 503, 429: all reach the task as "retry later".
     sink.nextCall().answerAll(Outcome.retryLater());
     Poll.until(WAIT, () -> {
