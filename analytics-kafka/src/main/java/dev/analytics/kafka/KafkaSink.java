@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -68,7 +69,9 @@ public final class KafkaSink implements Sink {
   private final int maxInFlight;
   private final Duration linger;
   private final Duration closeTimeout;
-  private final Producer<byte[], byte[]> producer;
+  private final java.util.function.Supplier<Producer<byte[], byte[]>> producerFactory;
+  /** Created at the first send: a host name that does not resolve yet must not stop the service starting. */
+  private volatile Producer<byte[], byte[]> producer;
   private final String description;
   private final AtomicBoolean faulted = new AtomicBoolean();
   private volatile Context context;
@@ -80,7 +83,9 @@ public final class KafkaSink implements Sink {
     this.maxInFlight = b.maxInFlight;
     this.linger = b.linger;
     this.closeTimeout = b.closeTimeout;
-    this.producer = b.producer != null ? b.producer : new KafkaProducer<>(b.producerProperties());
+    Map<String, Object> properties = b.producerProperties();
+    this.producer = b.producer;
+    this.producerFactory = () -> new KafkaProducer<>(properties);
     this.description = "kafka topic " + topic + (b.bootstrapServers == null ? "" : " at " + b.bootstrapServers);
   }
 
@@ -117,9 +122,20 @@ public final class KafkaSink implements Sink {
 
   @Override
   public CompletionStage<List<Outcome>> send(List<Record> batch) {
+    Producer<byte[], byte[]> p;
+    try {
+      p = producer();
+    } catch (KafkaException e) {
+      // "No resolvable bootstrap urls": DNS may not know the brokers yet, or the name is wrong. Hold and alert.
+      fault("cannot create the producer: " + ProducerErrors.describe(e)
+          + (e.getCause() == null ? "" : " (" + ProducerErrors.describe((Exception) e.getCause()) + ")"));
+      List<Outcome> later = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) later.add(Outcome.retryLater());
+      return CompletableFuture.completedFuture(later);
+    }
     List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(batch.size());
     for (Record record : batch) {
-      CompletableFuture<Outcome> outcome = produce(record);
+      CompletableFuture<Outcome> outcome = produce(p, record);
       outcomes.add(outcome);
       // A send that failed at once (no metadata within max.block.ms: the broker is down) would fail the
       // same way for every other record, each after blocking: hand the rest back untried.
@@ -135,7 +151,16 @@ public final class KafkaSink implements Sink {
     });
   }
 
-  private CompletableFuture<Outcome> produce(Record record) {
+  private Producer<byte[], byte[]> producer() {
+    Producer<byte[], byte[]> p = producer;
+    if (p != null) return p;
+    synchronized (this) {
+      if (producer == null) producer = producerFactory.get();
+      return producer;
+    }
+  }
+
+  private CompletableFuture<Outcome> produce(Producer<byte[], byte[]> producer, Record record) {
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     byte[] value;
     try {
@@ -164,13 +189,16 @@ public final class KafkaSink implements Sink {
     if (outcome.kind() == Outcome.Kind.DELIVERED) {
       if (faulted.compareAndSet(true, false) && context != null) context.clearFault();
     } else if (ProducerErrors.isFault(error)) {
-      String message = describe() + ": " + ProducerErrors.describe(error);
-      if (faulted.compareAndSet(false, true)) {
-        if (context != null) context.reportFault(message);
-        else LOG.log(System.Logger.Level.ERROR, message);
-      }
+      fault(ProducerErrors.describe(error));
     }
     return outcome;
+  }
+
+  private void fault(String problem) {
+    if (!faulted.compareAndSet(false, true)) return;
+    String message = describe() + ": " + problem;
+    if (context != null) context.reportFault(message);
+    else LOG.log(System.Logger.Level.ERROR, message);
   }
 
   @Override
@@ -201,7 +229,11 @@ public final class KafkaSink implements Sink {
   /** Flushes what the producer buffered, for up to the close timeout, and closes it. */
   @Override
   public void close() {
-    producer.close(closeTimeout);
+    Producer<byte[], byte[]> p;
+    synchronized (this) {
+      p = producer;
+    }
+    if (p != null) p.close(closeTimeout);
   }
 
   @Override
@@ -332,6 +364,15 @@ public final class KafkaSink implements Sink {
       }
       if (deliveryTimeout.compareTo(linger.plus(REQUEST_TIMEOUT)) < 0 && !overrides.containsKey(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)) {
         throw new IllegalArgumentException("deliveryTimeout must be at least linger + " + REQUEST_TIMEOUT + ": " + deliveryTimeout);
+      }
+      if (producer == null) {
+        // Checks names, types and ranges now (Kafka masks password values in its messages); the producer
+        // itself, which resolves the bootstrap servers, is created at the first send.
+        try {
+          new ProducerConfig(producerProperties());
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+          throw new IllegalArgumentException("producer settings: " + e.getMessage());
+        }
       }
       return new KafkaSink(this);
     }

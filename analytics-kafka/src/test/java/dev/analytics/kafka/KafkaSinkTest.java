@@ -152,6 +152,28 @@ class KafkaSinkTest {
   }
 
   @Test
+  void anUnresolvableBootstrapHostDoesNotStopTheServiceItHoldsAndAlerts() throws Exception {
+    KafkaSink sink = KafkaSink.builder().bootstrapServers("kafka-not-in-dns-yet.invalid:9092").topic("events").build();
+    sink.open(context);
+    try {
+      List<Outcome> outcomes = sink.send(List.of(record("id-1", "{}"), record("id-2", "{}")))
+          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertThat(kinds(outcomes)).containsExactly(Outcome.Kind.RETRY, Outcome.Kind.RETRY);
+      assertThat(context.faults).singleElement().asString()
+          .contains("cannot create the producer").contains("bootstrap");
+    } finally {
+      sink.close();
+    }
+  }
+
+  @Test
+  void badProducerSettingsFailAtBuildNamingTheSetting() {
+    assertThatThrownBy(() -> KafkaSink.builder().bootstrapServers("127.0.0.1:9092").topic("events")
+        .producerProperty("compression.type", "bogus").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compression.type");
+  }
+
+  @Test
   void aThrowingProducerMeansRetryLater() throws Exception {
     producer.close();
     KafkaSink sink = sink();
