@@ -28,12 +28,6 @@ public final class JavaProcess implements AutoCloseable {
   /** Starts {@code mainClass args} with a heap of {@code heapMegabytes}; stdout and stderr go to {@code output}. */
   public static JavaProcess start(String name, String mainClass, int heapMegabytes, Path output, List<String> jvmOptions,
       String... args) {
-    return start(name, mainClass, heapMegabytes, output, jvmOptions, java.util.Map.of(), args);
-  }
-
-  /** As {@link #start(String, String, int, Path, List, String...)}, with extra environment variables. */
-  public static JavaProcess start(String name, String mainClass, int heapMegabytes, Path output, List<String> jvmOptions,
-      java.util.Map<String, String> environment, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heapMegabytes + "m");
@@ -46,9 +40,7 @@ public final class JavaProcess implements AutoCloseable {
     command.add(mainClass);
     command.addAll(List.of(args));
     try {
-      ProcessBuilder builder = new ProcessBuilder(command);
-      builder.environment().putAll(environment);
-      Process process = builder
+      Process process = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
           .start();
