@@ -11,9 +11,10 @@ import dev.analytics.Secrets;
 import dev.analytics.Sink;
 import dev.analytics.Transform;
 import dev.analytics.TransformException;
-import dev.analytics.config.ConnectorConfig;
-import dev.analytics.config.ConnectorLoader;
-import dev.analytics.config.TransformStep;
+import dev.analytics.connector.ConnectorConfig;
+import dev.analytics.connector.ConnectorLoader;
+import dev.analytics.connector.TransformStep;
+import dev.analytics.spi.ConfigSection;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
 import dev.analytics.spi.TransformProvider;
@@ -129,9 +130,30 @@ final class Pipeline implements AutoCloseable {
   private static Sink sink(ConnectorConfig config, Secrets secrets, ClassLoader loader, String property) {
     for (SinkProvider provider : ServiceLoader.load(SinkProvider.class, loader)) {
       if (!provider.type().equals(config.type())) continue;
-      SinkSettings settings = new SinkSettings(config.name(), config.version().orElse(null), config.sinkSection(),
-          config.declaredSinkSection(), config.settings().delivery(), secrets,
-          message -> LOG.log(System.Logger.Level.WARNING, secrets.redact(message)));
+      ConfigSection.Origin origin = new ConfigSection.Origin() {
+        @Override
+        public String source() {
+          return property;
+        }
+
+        @Override
+        public void warn(String message) {
+          LOG.log(System.Logger.Level.WARNING, message);
+        }
+
+        @Override
+        public Secrets secrets() {
+          return secrets;
+        }
+      };
+      SinkSettings settings = SinkSettings.builder()
+          .connectorName(config.name())
+          .connectorVersion(config.version().orElse(null))
+          .section(ConfigSection.of(config.sinkSection(), config.sinkSectionName(), origin))
+          .delivery(ConfigSection.of(config.settings().delivery(), "analytics.delivery", origin))
+          .endpointOverride(config.endpointOverride().orElse(null))
+          .secrets(secrets)
+          .build();
       try {
         return provider.create(settings);
       } catch (RuntimeException e) {

@@ -103,7 +103,7 @@ final class ScriptedSink implements Sink {
 
     @Override
     public Sink create(SinkSettings settings) {
-      JsonNode section = settings.section();
+      JsonNode section = settings.section().node();
       ScriptedSink sink = new ScriptedSink(section.path("max_in_flight").asInt(1), section.path("max_batch").asInt(100));
       last = sink;
       return sink;

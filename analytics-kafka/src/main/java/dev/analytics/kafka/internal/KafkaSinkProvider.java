@@ -1,15 +1,14 @@
 package dev.analytics.kafka.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.analytics.Record;
 import dev.analytics.Sink;
 import dev.analytics.kafka.KafkaSink;
-import dev.analytics.spi.HumanDuration;
+import dev.analytics.spi.ConfigSection;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
-import java.time.Duration;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code type: kafka-sink}: the connector file's {@code kafka:} section onto {@link KafkaSink.Builder}.
@@ -41,57 +40,44 @@ public final class KafkaSinkProvider implements SinkProvider {
 
   @Override
   public Sink create(SinkSettings settings) {
-    JsonNode kafka = settings.section();
-    JsonNode delivery = settings.delivery();
-    if (!kafka.isObject()) throw new IllegalArgumentException("kafka: expected a map of settings");
-    for (Iterator<String> it = kafka.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!KAFKA_KEYS.contains(name)) settings.warn("unknown key kafka." + name + " ignored; known: " + KAFKA_KEYS);
-    }
-    for (Iterator<String> it = delivery.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!DELIVERY_KEYS.contains(name)) settings.warn("unknown key delivery." + name + " ignored for kafka-sink");
-    }
+    ConfigSection kafka = settings.section();
+    ConfigSection delivery = settings.delivery();
+    kafka.warnUnknown(KAFKA_KEYS);
+    delivery.warnUnknown(DELIVERY_KEYS);
+
     KafkaSink.Builder b = KafkaSink.builder();
-    apply("kafka.bootstrap_servers", () -> b.bootstrapServers(required(kafka, "bootstrap_servers")));
-    apply("kafka.topic", () -> b.topic(required(kafka, "topic")));
-    String clientId = optional(kafka, "client_id");
+    String servers = kafka.requiredString("bootstrap_servers");
+    kafka.apply("bootstrap_servers", () -> b.bootstrapServers(servers));
+    String topic = kafka.requiredString("topic");
+    kafka.apply("topic", () -> b.topic(topic));
     String name = settings.connectorName().replaceAll("[^A-Za-z0-9._-]", "-");
-    apply("kafka.client_id", () -> b.clientId(clientId != null ? clientId : name.isEmpty() ? "analytics" : name));
-    String key = optional(kafka, "key");
-    if (key != null) apply("kafka.key", () -> b.key(key(key)));
-    String maxBlock = optional(kafka, "max_block");
-    if (maxBlock != null) apply("kafka.max_block", () -> b.maxBlock(HumanDuration.parse(maxBlock)));
-    String deliveryTimeout = optional(kafka, "delivery_timeout");
-    if (deliveryTimeout != null) apply("kafka.delivery_timeout", () -> b.deliveryTimeout(HumanDuration.parse(deliveryTimeout)));
-    JsonNode producer = kafka.get("producer");
-    if (producer != null && !producer.isNull()) {
-      if (!producer.isObject()) throw new IllegalArgumentException("kafka.producer: expected a map of producer properties");
-      for (Iterator<Map.Entry<String, JsonNode>> it = producer.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        String path = "kafka.producer." + e.getKey();
-        if (!e.getValue().isValueNode()) throw new IllegalArgumentException(path + ": expected a single value");
-        // The value may be a credential: errors name the key only.
-        apply(path, () -> b.producerProperty(e.getKey(), e.getValue().asText()));
+    String clientId = kafka.string("client_id").orElse(name.isEmpty() ? "analytics" : name);
+    kafka.apply("client_id", () -> b.clientId(clientId));
+    kafka.string("key").ifPresent(key -> kafka.apply("key", () -> b.key(key(key))));
+    kafka.duration("max_block").ifPresent(d -> kafka.apply("max_block", () -> b.maxBlock(d)));
+    kafka.duration("delivery_timeout").ifPresent(d -> kafka.apply("delivery_timeout", () -> b.deliveryTimeout(d)));
+    kafka.section("producer").ifPresent(producer -> {
+      for (String property : producer.keys()) {
+        JsonNode value = producer.get(property);
+        if (value == null) continue;
+        // The value may be a credential: a problem names the key only.
+        if (!value.isValueNode()) throw new IllegalArgumentException(producer.format(producer.path(property),
+            producer.line(property), "expected a single value"));
+        producer.apply(property, () -> b.producerProperty(property, value.asText()));
       }
-    }
-    if (delivery.has("max_batch_records")) {
-      apply("delivery.max_batch_records", () -> b.maxBatchRecords(integer(delivery.get("max_batch_records"))));
-    }
-    if (delivery.has("max_in_flight")) {
-      apply("delivery.max_in_flight", () -> b.maxInFlight(integer(delivery.get("max_in_flight"))));
-    }
-    if (delivery.has("linger")) {
-      apply("delivery.linger", () -> b.linger(HumanDuration.parse(delivery.get("linger").asText())));
-    }
+    });
+    delivery.integer("max_batch_records", 1, 1_000_000)
+        .ifPresent(n -> delivery.apply("max_batch_records", () -> b.maxBatchRecords(n)));
+    delivery.integer("max_in_flight", 1, 1_000).ifPresent(n -> delivery.apply("max_in_flight", () -> b.maxInFlight(n)));
+    delivery.duration("linger").ifPresent(d -> delivery.apply("linger", () -> b.linger(d)));
     try {
       return b.build();
-    } catch (IllegalStateException e) {
-      throw new IllegalArgumentException("kafka: " + e.getMessage());
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(kafka.format(kafka.path(), kafka.line(), e.getMessage()));
     }
   }
 
-  private static java.util.function.Function<dev.analytics.Record, String> key(String key) {
+  private static Function<Record, String> key(String key) {
     switch (key) {
       case "user":
         return KafkaSink.keyByUser();
@@ -100,35 +86,6 @@ public final class KafkaSinkProvider implements SinkProvider {
       default:
         if (key.startsWith("/")) return KafkaSink.keyByField(key);
         throw new IllegalArgumentException("expected user, record_id or a JSON pointer like /event/account_id: \"" + key + "\"");
-    }
-  }
-
-  private static int integer(JsonNode node) {
-    if (node.isIntegralNumber() && node.canConvertToInt()) return node.intValue();
-    if (node.isTextual() && node.asText().trim().matches("\\d{1,9}")) return Integer.parseInt(node.asText().trim());
-    throw new IllegalArgumentException("expected a whole number, got " + node);
-  }
-
-  private static String required(JsonNode section, String key) {
-    String value = optional(section, key);
-    if (value == null) throw new IllegalArgumentException("required");
-    return value;
-  }
-
-  private static String optional(JsonNode section, String key) {
-    JsonNode node = section.get(key);
-    if (node == null || node.isNull()) return null;
-    if (!node.isValueNode()) throw new IllegalArgumentException("kafka." + key + ": expected a single value");
-    String text = node.asText().trim();
-    return text.isEmpty() ? null : text;
-  }
-
-  /** Runs a builder call and prefixes what it rejects with the key path as the file writes it. */
-  private static void apply(String path, Runnable call) {
-    try {
-      call.run();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IllegalArgumentException(path + ": " + e.getMessage());
     }
   }
 }

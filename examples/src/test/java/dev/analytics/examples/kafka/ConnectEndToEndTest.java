@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.analytics.Analytics;
-import dev.analytics.examples.receiver.AmplitudeReceiver;
+import dev.analytics.testing.AmplitudeReceiver;
 import dev.analytics.kafka.KafkaSink;
 import dev.analytics.kafka.connect.AnalyticsSinkConnector;
 import dev.analytics.kafka.connect.AnalyticsSinkTask;
