@@ -1,4 +1,4 @@
-package dev.analytics.kafka.internal;
+package dev.analytics.kafka.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

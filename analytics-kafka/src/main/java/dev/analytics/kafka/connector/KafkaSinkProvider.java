@@ -1,4 +1,4 @@
-package dev.analytics.kafka.internal;
+package dev.analytics.kafka.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.analytics.Record;
