@@ -11,4 +11,6 @@ module dev.analytics.core {
 
   exports dev.analytics;
   exports dev.analytics.spi;
+  // Read-only inspection of a log directory (LogInspector) for the command-line tool only.
+  exports dev.analytics.internal.log to dev.analytics.cli;
 }
