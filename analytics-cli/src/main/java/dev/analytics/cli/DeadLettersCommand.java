@@ -72,9 +72,9 @@ final class DeadLettersCommand implements Runnable {
         for (StoredDeadLetters.Letter letter : shown) out.println(letter.json().toString());
         return AnalyticsCli.OK;
       }
-      out.printf("%-36s  %-20s  %-24s  %s%n", "id", "sink", "dead-lettered at", "reason");
+      out.printf("%-36s  %-20s  %-30s  %s%n", "id", "sink", "dead-lettered at", "reason");
       for (StoredDeadLetters.Letter letter : shown) {
-        out.printf("%-36s  %-20s  %-24s  %s%n", letter.id(), letter.sink(), letter.time(),
+        out.printf("%-36s  %-20s  %-30s  %s%n", letter.id(), letter.sink(), letter.time(),
             Format.excerpt(letter.reason(), 100));
       }
       out.println(Format.count(shown.size()) + " of " + Format.count(letters.size()) + " matching dead letter(s)");

@@ -55,8 +55,8 @@ final class StatusCommand implements Callable<Integer> {
   private static void printText(DirectoryStatus s, PrintWriter out) {
     out.println("directory     " + s.directory());
     out.println("lock          " + s.lock().describe());
-    out.println("segments      " + s.segments() + " on disk, " + Format.bytes(s.diskBytes())
-        + " (preallocated; the cap is the service's maxDiskBytes)");
+    out.println("segments      " + s.segments() + ", " + Format.bytes(s.diskBytes())
+        + " on disk (preallocated, with a live log's spare; the cap is the service's maxDiskBytes)");
     out.println("records       " + Format.count(s.records()) + " kept"
         + (s.records() == 0 ? "" : ", seq " + s.firstSeq() + ".." + (s.nextSeq() - 1)) + "; next seq " + s.nextSeq()
         + (s.corruptSegments() > 0 ? "; " + s.corruptSegments() + " segment(s) damaged: run verify" : ""));

@@ -36,7 +36,12 @@ final class LogFixtures {
    * ("400 invalid event", dead-lettered), then {@code queued} events held (retry later), then closed.
    */
   static Written write(Path dir, int delivered, int rejected, int queued) {
-    MutableClock clock = MutableClock.at(T0);
+    return write(dir, delivered, rejected, queued, T0);
+  }
+
+  /** As {@link #write(Path, int, int, int)}, starting at {@code start} instead of T0. */
+  static Written write(Path dir, int delivered, int rejected, int queued, Instant start) {
+    MutableClock clock = MutableClock.at(start);
     RecordingSink sink = new RecordingSink();
     List<String> deliveredIds = new ArrayList<>();
     List<String> rejectedIds = new ArrayList<>();

@@ -148,8 +148,8 @@ public final class LogInspector {
       SegmentScan scan = last ? scanActive(file, visitor) : scanSegment(file, visitor);
       if (previous != null && !previous.vanished() && !scan.vanished() && scan.baseSeq() > previous.nextSeq()) {
         List<Damage> damage = new ArrayList<>(scan.damage());
-        damage.add(0, new Damage(0, "records " + previous.nextSeq() + ".." + (scan.baseSeq() - 1)
-            + " are missing: " + previous.file().getFileName() + " ends early"));
+        damage.add(0, new Damage(0, missing(previous.nextSeq(), scan.baseSeq() - 1) + ": "
+            + previous.file().getFileName() + " ends early"));
         scan = withDamage(scan, damage);
       }
       scans.add(scan);
@@ -219,7 +219,7 @@ public final class LogInspector {
         int length = map.getInt(offset);
         long seq = map.getLong(offset + 8);
         if (seq > scanSeq) {
-          damage.add(new Damage(offset, "records " + scanSeq + ".." + (seq - 1) + " are missing"));
+          damage.add(new Damage(offset, missing(scanSeq, seq - 1)));
         }
         visitor.record(seq, SegmentFormat.FRAME_HEADER_BYTES + length,
             timestampMillis(map, offset + SegmentFormat.FRAME_HEADER_BYTES, length));
@@ -248,6 +248,10 @@ public final class LogInspector {
     }
     return new SegmentScan(file, baseSeq, fileBytes, offset, records, firstSeq, lastSeq, nextSeq, sealed,
         tornTail, List.copyOf(damage), false);
+  }
+
+  private static String missing(long first, long last) {
+    return first == last ? "record " + first + " is missing" : "records " + first + ".." + last + " are missing";
   }
 
   /** The envelope's {@code "timestamp"} in epoch millis, read from the payload's first bytes; -1 if absent. */
