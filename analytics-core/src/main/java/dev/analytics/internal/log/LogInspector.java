@@ -145,7 +145,7 @@ public final class LogInspector {
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
       boolean last = i == files.size() - 1;
-      SegmentScan scan = last ? scanActive(file, visitor) : scanSegment(file, visitor);
+      SegmentScan scan = last ? scanActive(file, visitor) : scanSegment(file, visitor, false);
       if (previous != null && !previous.vanished() && !scan.vanished() && scan.baseSeq() > previous.nextSeq()) {
         List<Damage> damage = new ArrayList<>(scan.damage());
         damage.add(0, new Damage(0, missing(previous.nextSeq(), scan.baseSeq() - 1) + ": "
@@ -161,10 +161,10 @@ public final class LogInspector {
   /** The active segment is written while we read: damage must show in two scans to count. */
   private SegmentScan scanActive(Path file, RecordVisitor visitor) throws IOException {
     List<long[]> seen = new ArrayList<>();
-    SegmentScan first = scanSegment(file, (seq, bytes, time) -> seen.add(new long[] {seq, bytes, time}));
+    SegmentScan first = scanSegment(file, (seq, bytes, time) -> seen.add(new long[] {seq, bytes, time}), true);
     if (first.corrupt()) {
       seen.clear();
-      SegmentScan second = scanSegment(file, (seq, bytes, time) -> seen.add(new long[] {seq, bytes, time}));
+      SegmentScan second = scanSegment(file, (seq, bytes, time) -> seen.add(new long[] {seq, bytes, time}), true);
       List<Damage> confirmed = new ArrayList<>();
       for (Damage damage : second.damage()) if (first.damage().contains(damage)) confirmed.add(damage);
       first = withDamage(second, confirmed);
@@ -179,21 +179,31 @@ public final class LogInspector {
         List.copyOf(damage), scan.vanished());
   }
 
-  private static SegmentScan scanSegment(Path file, RecordVisitor visitor) throws IOException {
+  /**
+   * @param last the log's last segment: there a file of zeros without a header is a roll that a crash
+   *     interrupted before its data reached the disk (the next open removes it), not damage
+   */
+  private static SegmentScan scanSegment(Path file, RecordVisitor visitor, boolean last) throws IOException {
     long baseSeq = SegmentFormat.baseSeqOf(file.getFileName().toString());
     MappedByteBuffer map;
     long fileBytes;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       fileBytes = channel.size();
-      if (fileBytes < SegmentFormat.HEADER_BYTES + SegmentFormat.FRAME_HEADER_BYTES || fileBytes > Integer.MAX_VALUE) {
-        return new SegmentScan(file, baseSeq, fileBytes, 0, 0, -1, -1, baseSeq, false, -1,
-            List.of(new Damage(0, "segment file of " + fileBytes + " bytes ignored")), false);
+      boolean tooShort = fileBytes < SegmentFormat.HEADER_BYTES + SegmentFormat.FRAME_HEADER_BYTES;
+      if (tooShort || fileBytes > Integer.MAX_VALUE) {
+        List<Damage> damage = tooShort && last && SegmentFormat.onlyZeros(file)
+            ? List.of()
+            : List.of(new Damage(0, "segment file of " + fileBytes + " bytes, too short for a record"));
+        return new SegmentScan(file, baseSeq, fileBytes, 0, 0, -1, -1, baseSeq, false, -1, damage, false);
       }
       map = Mapping.map(channel, FileChannel.MapMode.READ_ONLY, fileBytes);
     } catch (NoSuchFileException e) {
       return new SegmentScan(file, baseSeq, 0, 0, 0, -1, -1, baseSeq, false, -1, List.of(), true);
     }
     try {
+      if (last && SegmentFormat.checkHeader(map, baseSeq) != null && SegmentFormat.allZero(map, 0, map.capacity())) {
+        return new SegmentScan(file, baseSeq, fileBytes, 0, 0, -1, -1, baseSeq, false, -1, List.of(), false);
+      }
       return scanFrames(file, baseSeq, fileBytes, map, visitor);
     } finally {
       Mapping.unmap(map);
@@ -245,6 +255,11 @@ public final class LogInspector {
         damage.add(new Damage(offset, "skipped " + (resumeAt - offset) + " corrupt bytes"));
         offset = resumeAt;
       }
+    }
+    int createdSize = SegmentFormat.createdSize(map);
+    if (createdSize > fileBytes) {
+      // Segment files never shrink: this one lost its tail, and any records that were in it.
+      damage.add(new Damage(fileBytes, "segment file truncated to " + fileBytes + " of " + createdSize + " bytes"));
     }
     return new SegmentScan(file, baseSeq, fileBytes, offset, records, firstSeq, lastSeq, nextSeq, sealed,
         tornTail, List.copyOf(damage), false);

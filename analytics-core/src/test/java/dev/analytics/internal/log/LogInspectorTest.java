@@ -93,6 +93,28 @@ class LogInspectorTest {
   }
 
   @Test
+  void aTruncatedSegmentIsDamageAndAZeroFilledLastOneIsAnInterruptedRoll() throws IOException {
+    writeHeldLog(300, 400);
+    LogInspector inspector = new LogInspector(dir);
+    Path first = inspector.segmentFiles().get(0);
+    try (FileChannel channel = FileChannel.open(first, StandardOpenOption.WRITE)) {
+      channel.truncate(40 * 1024);
+    }
+    Path rolled = dir.resolve("log").resolve(SegmentFormat.fileName(300)); // the seq after the last record
+    Files.write(rolled, new byte[64 * 1024]);
+
+    List<LogInspector.SegmentScan> scans = new ArrayList<>();
+    records(inspector, scans);
+
+    assertThat(scans.get(0).damage()).extracting(LogInspector.Damage::detail)
+        .anySatisfy(d -> assertThat(d).isEqualTo("segment file truncated to 40960 of 65536 bytes"));
+    LogInspector.SegmentScan last = scans.get(scans.size() - 1);
+    assertThat(last.file()).isEqualTo(rolled);
+    assertThat(last.damage()).as("an interrupted roll is not damage").isEmpty();
+    assertThat(last.records()).isZero();
+  }
+
+  @Test
   void readsADirectoryThatALiveInstanceHolds() throws IOException {
     RecordingSink sink = new RecordingSink();
     try (Analytics analytics = Analytics.builder().directory(dir).sink("live", sink).build()) {
