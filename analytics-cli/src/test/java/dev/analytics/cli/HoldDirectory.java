@@ -15,12 +15,15 @@ public final class HoldDirectory {
 
   public static void main(String[] args) throws IOException {
     RecordingSink held = new RecordingSink().respondWith(r -> Outcome.retryLater());
-    try (Analytics analytics = Analytics.builder().directory(Path.of(args[0])).sink(LogFixtures.SINK, held).build()) {
+    Analytics analytics = Analytics.builder().directory(Path.of(args[0])).sink(LogFixtures.SINK, held).build();
+    try {
       System.out.println("ready " + ProcessHandle.current().pid());
       System.out.flush();
       while (System.in.read() >= 0) {
         // Holds the directory until the parent closes our stdin.
       }
+    } finally {
+      analytics.close();
     }
   }
 }
