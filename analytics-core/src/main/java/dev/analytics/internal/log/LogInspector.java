@@ -191,7 +191,7 @@ public final class LogInspector {
       fileBytes = channel.size();
       boolean tooShort = fileBytes < SegmentFormat.HEADER_BYTES + SegmentFormat.FRAME_HEADER_BYTES;
       if (tooShort || fileBytes > Integer.MAX_VALUE) {
-        List<Damage> damage = tooShort && last && SegmentFormat.onlyZeros(file)
+        List<Damage> damage = tooShort && last && SegmentFormat.onlyZeros(Storage.DEFAULT, file)
             ? List.of()
             : List.of(new Damage(0, "segment file of " + fileBytes + " bytes, too short for a record"));
         return new SegmentScan(file, baseSeq, fileBytes, 0, 0, -1, -1, baseSeq, false, -1, damage, false);
