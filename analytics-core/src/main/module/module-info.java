@@ -4,6 +4,7 @@
  * sinks and transforms by name ({@code dev.analytics.spi}). The durable log, the dispatcher and the
  * dead-letter file live in {@code dev.analytics.internal.*}, which this module does not export.
  */
+@SuppressWarnings("module") // the qualified export names dev.analytics.cli, built after this module
 module dev.analytics.core {
   requires transitive com.fasterxml.jackson.databind;
   // Unmaps deleted segments at once (sun.misc.Unsafe.invokeCleaner); without it the GC does, later.
@@ -11,4 +12,6 @@ module dev.analytics.core {
 
   exports dev.analytics;
   exports dev.analytics.spi;
+  // Read-only inspection of a log directory (LogInspector) for the command-line tool only.
+  exports dev.analytics.internal.log to dev.analytics.cli;
 }
