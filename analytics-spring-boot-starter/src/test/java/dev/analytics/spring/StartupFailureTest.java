@@ -1,0 +1,167 @@
+package dev.analytics.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.analytics.Analytics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** Missing and bad settings stop the start-up with a message naming the property as the user wrote it. */
+class StartupFailureTest {
+  private static final String SECRET = "Pa55-word-never-shown";
+
+  @TempDir Path dir;
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(AnalyticsAutoConfiguration.class));
+
+  private ApplicationContextRunner withEndpoint(String... more) {
+    List<String> values = new ArrayList<>(List.of("analytics.directory=" + dir,
+        "analytics.http.endpoint=http://127.0.0.1:9/2/httpapi"));
+    values.addAll(List.of(more));
+    return runner.withPropertyValues(values.toArray(new String[0]));
+  }
+
+  @Test
+  void missingEndpointNamesTheProperty() {
+    runner.withPropertyValues("analytics.directory=" + dir)
+        .run(context -> assertFailure(context, "analytics.http.endpoint", "required"));
+  }
+
+  @Test
+  void endpointThatIsNotHttpNamesTheProperty() {
+    runner.withPropertyValues("analytics.directory=" + dir, "analytics.http.endpoint=ftp://example.com/x")
+        .run(context -> assertFailure(context, "analytics.http.endpoint", "http or https"));
+  }
+
+  @Test
+  void tooSmallDiskCapNamesTheProperty() {
+    withEndpoint("analytics.max-disk-size=1KB")
+        .run(context -> assertFailure(context, "analytics.max-disk-size", "131072"));
+  }
+
+  @Test
+  void outOfRangeBatchSizeNamesTheProperty() {
+    withEndpoint("analytics.http.max-batch-records=0")
+        .run(context -> assertFailure(context, "analytics.http.max-batch-records", "maxBatchRecords"));
+  }
+
+  @Test
+  void unknownEnumValueNamesTheProperty() {
+    withEndpoint("analytics.when-full=sometimes")
+        .run(context -> assertFailure(context, "analytics.when-full", "sometimes"));
+  }
+
+  @Test
+  void unknownJoltDialectNamesTheStep() {
+    withEndpoint("analytics.http.transforms[0].uses=acme/jolt@9", "analytics.http.transforms[0].spec=[]")
+        .run(context -> assertFailure(context, "analytics.http.transforms[0].uses", "acme/jolt@9"));
+  }
+
+  @Test
+  void badJoltSpecNamesTheStepAndNeverTheRenderedSecret() {
+    withEndpoint("analytics.http.transforms[0].uses=infinyon/jolt@0.3.0",
+            "analytics.http.transforms[0].spec=[{\"operation\":\"shift\",\"spec\":{\"${{ secrets.K }}\":\"#2\"}}]",
+            "K=" + SECRET)
+        .run(context -> {
+          assertFailure(context, "analytics.http.transforms[0].spec", "step 1");
+          assertThat(messages(context)).doesNotContain(SECRET);
+        });
+  }
+
+  @Test
+  void secretWithoutValueNamesThePropertyAndTheSecret() {
+    withEndpoint("analytics.http.headers.Authorization=Bearer ${{ secrets.MISSING_TOKEN }}")
+        .run(context -> assertFailure(context, "analytics.http.headers.Authorization", "MISSING_TOKEN"));
+  }
+
+  @Test
+  void restrictedHeaderNamesTheHeaderAndNotItsValue() {
+    withEndpoint("analytics.http.headers.Host=" + SECRET)
+        .run(context -> {
+          assertFailure(context, "analytics.http.headers.Host", "not allowed");
+          assertThat(messages(context)).doesNotContain(SECRET);
+        });
+  }
+
+  @Test
+  void missingConnectorFileNamesTheProperty() {
+    runner.withPropertyValues("analytics.connector-file=" + dir.resolve("nope.yaml"))
+        .run(context -> assertFailure(context, "analytics.connector-file", "nope.yaml"));
+  }
+
+  @Test
+  void badConnectorFileNamesThePropertyTheKeyAndTheLine() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "apiVersion: 0.1.0\nmeta:\n  name: x\n  type: http-sink\n  topic: [1, 2]\n"
+        + "http:\n  endpoint: http://127.0.0.1:9/\n");
+    runner.withPropertyValues("analytics.connector-file=" + file, "analytics.directory=" + dir)
+        .run(context -> assertFailure(context, "analytics.connector-file", "meta.topic"));
+  }
+
+  @Test
+  void connectorFileSecretWithoutValueNamesTheSecret() throws Exception {
+    Path file = dir.resolve("amplitude-connector.yaml");
+    Files.copy(Path.of("src/test/resources/amplitude-connector.yaml"), file);
+    runner.withPropertyValues("analytics.connector-file=" + file, "analytics.directory=" + dir)
+        .run(context -> {
+          if (System.getenv("AMPLITUDE_API_TOKEN") != null) return; // the environment has one: nothing to prove
+          assertFailure(context, "analytics.connector-file", "AMPLITUDE_API_TOKEN");
+        });
+  }
+
+  @Test
+  void connectorFileAndHttpPropertiesAreExclusive() throws Exception {
+    Path file = dir.resolve("amplitude-connector.yaml");
+    Files.copy(Path.of("src/test/resources/amplitude-connector.yaml"), file);
+    runner.withPropertyValues("analytics.connector-file=" + file, "analytics.http.endpoint=http://127.0.0.1:9/")
+        .run(context -> assertFailure(context, "analytics.connector-file", "analytics.http.endpoint"));
+  }
+
+  @Test
+  void endpointOverrideWithoutConnectorFileNamesTheProperty() {
+    withEndpoint("analytics.endpoint=http://127.0.0.1:9/")
+        .run(context -> assertFailure(context, "analytics.endpoint", "analytics.connector-file"));
+  }
+
+  @Test
+  void aDirectoryHeldByAnotherInstanceNamesTheProperty() {
+    try (Analytics holder = Analytics.builder().directory(dir).sink("other", new TestSinks.Recording()).build()) {
+      withEndpoint().run(context -> assertFailure(context, "analytics.directory", dir.toString()));
+    }
+  }
+
+  @Test
+  void badHealthStatusNamesTheProperty() {
+    ApplicationContextRunner health = runner.withConfiguration(AutoConfigurations.of(AnalyticsHealthAutoConfiguration.class));
+    health.withPropertyValues("analytics.directory=" + dir, "analytics.http.endpoint=http://127.0.0.1:9/",
+            "analytics.health.stale-status= ")
+        .run(context -> assertFailure(context, "analytics.health.stale-status", "required"));
+  }
+
+  private static void assertFailure(AssertableApplicationContext context, String property, String detail) {
+    assertThat(context).hasFailed();
+    String text = messages(context);
+    assertThat(text).as("start-up failure names the property").contains(property).contains(detail);
+  }
+
+  /** The failure's messages down the cause chain, and the property name if Boot's exception carries it. */
+  private static String messages(AssertableApplicationContext context) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+      text.append(t.getMessage()).append('\n');
+      if (t instanceof InvalidConfigurationPropertyValueException) {
+        text.append("property ").append(((InvalidConfigurationPropertyValueException) t).getName()).append('\n');
+      }
+    }
+    return text.toString();
+  }
+}
