@@ -5,6 +5,7 @@ import dev.analytics.Stats;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * The health of an {@link Analytics} instance, independent of Actuator's types: DOWN while a sink is held
@@ -19,6 +20,23 @@ final class AnalyticsHealth {
   private final SinkFaultTracker faults;
   private final Duration maxQueueAge;
   private final String staleStatus;
+
+  /**
+   * The assessment of {@code analytics} with the {@code analytics.health.*} settings, checked here so both
+   * Actuator generations reject a bad one the same way.
+   */
+  static AnalyticsHealth from(Analytics analytics, SinkFaultTracker faults, AnalyticsProperties properties) {
+    AnalyticsProperties.Health health = properties.getHealth();
+    if (health.getStaleStatus() == null || health.getStaleStatus().isBlank()) {
+      throw new InvalidConfigurationPropertyValueException("analytics.health.stale-status",
+          health.getStaleStatus(), "required: a status code such as OUT_OF_SERVICE or DOWN");
+    }
+    if (health.getMaxQueueAge() != null && health.getMaxQueueAge().isNegative()) {
+      throw new InvalidConfigurationPropertyValueException("analytics.health.max-queue-age",
+          health.getMaxQueueAge(), "must not be negative");
+    }
+    return new AnalyticsHealth(analytics, faults, health.getMaxQueueAge(), health.getStaleStatus().trim());
+  }
 
   AnalyticsHealth(Analytics analytics, SinkFaultTracker faults, Duration maxQueueAge, String staleStatus) {
     this.analytics = analytics;

@@ -22,7 +22,9 @@ class AnalyticsHealthTest {
   private final LoopbackReceiver receiver = new LoopbackReceiver();
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(AnalyticsAutoConfiguration.class, AnalyticsHealthAutoConfiguration.class))
+      // Both adapters: on Boot 4 the Boot 3 one must stand aside (its HealthIndicator type is absent).
+      .withConfiguration(AutoConfigurations.of(AnalyticsAutoConfiguration.class, AnalyticsHealthAutoConfiguration.class,
+          AnalyticsBoot3HealthAutoConfiguration.class))
       .withPropertyValues("analytics.close-timeout=100ms");
 
   @AfterEach
@@ -100,6 +102,13 @@ class AnalyticsHealthTest {
     runner.withBean(TestSinks.Recording.class, TestSinks.Recording::new)
         .withPropertyValues("analytics.directory=" + dir, "management.health.analytics.enabled=false")
         .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("analyticsHealthIndicator"));
+  }
+
+  @Test
+  void aBlankStaleStatusNamesTheProperty() {
+    runner.withBean(TestSinks.Recording.class, TestSinks.Recording::new)
+        .withPropertyValues("analytics.directory=" + dir, "analytics.health.stale-status= ")
+        .run(context -> StartupFailureTest.assertFailure(context, "analytics.health.stale-status", "required"));
   }
 
   private static Health health(AssertableApplicationContext context) {

@@ -139,22 +139,14 @@ class StartupFailureTest {
     }
   }
 
-  @Test
-  void badHealthStatusNamesTheProperty() {
-    ApplicationContextRunner health = runner.withConfiguration(AutoConfigurations.of(AnalyticsHealthAutoConfiguration.class));
-    health.withPropertyValues("analytics.directory=" + dir, "analytics.http.endpoint=http://127.0.0.1:9/",
-            "analytics.health.stale-status= ")
-        .run(context -> assertFailure(context, "analytics.health.stale-status", "required"));
-  }
-
-  private static void assertFailure(AssertableApplicationContext context, String property, String detail) {
+  static void assertFailure(AssertableApplicationContext context, String property, String detail) {
     assertThat(context).hasFailed();
     String text = messages(context);
     assertThat(text).as("start-up failure names the property").contains(property).contains(detail);
   }
 
   /** The failure's messages down the cause chain, and the property name if Boot's exception carries it. */
-  private static String messages(AssertableApplicationContext context) {
+  static String messages(AssertableApplicationContext context) {
     StringBuilder text = new StringBuilder();
     for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
       text.append(t.getMessage()).append('\n');
