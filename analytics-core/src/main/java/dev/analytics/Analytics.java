@@ -285,18 +285,9 @@ public final class Analytics implements Closeable {
     public Analytics build() {
       if (directory == null) throw new IllegalStateException("directory is required");
       if (sinks.isEmpty()) throw new IllegalStateException("at least one sink is required");
-      int segment = segmentBytes != 0
-          ? segmentBytes
-          : (int) Math.min(DEFAULT_MAX_SEGMENT_BYTES, Math.max(64 * 1024, maxDiskBytes / 4));
-      if (maxDiskBytes < 2L * segment) {
-        throw new IllegalArgumentException(
-            "maxDiskBytes must hold at least two segments of " + segment + " bytes: " + maxDiskBytes);
-      }
-      int maxRecord = maxRecordBytes != 0 ? maxRecordBytes : Math.min(DEFAULT_MAX_RECORD_BYTES, segment / 2);
-      if (maxRecord > segment / 2) {
-        throw new IllegalArgumentException(
-            "maxRecordBytes must be at most half of segmentBytes (" + segment + "): " + maxRecord);
-      }
+      validate();
+      int segment = effectiveSegmentBytes();
+      int maxRecord = effectiveMaxRecordBytes(segment);
       ObjectMapper mapper = objectMapper != null ? objectMapper : new ObjectMapper();
       Engine engine = Engine.open(new Engine.Config(
           directory, durability, syncInterval, maxDiskBytes, segment, maxRecord, whenFull,
@@ -305,6 +296,36 @@ public final class Analytics implements Closeable {
       Analytics analytics = new Analytics(engine);
       if (shutdownHook) engine.registerShutdownHook();
       return analytics;
+    }
+
+    /**
+     * Checks the settings against each other as {@link #build()} does, without opening anything: the
+     * disk cap holds two segments, and a record fits in half a segment.
+     *
+     * @throws IllegalArgumentException naming the settings that disagree
+     */
+    public Builder validate() {
+      int segment = effectiveSegmentBytes();
+      if (maxDiskBytes < 2L * segment) {
+        throw new IllegalArgumentException(
+            "maxDiskBytes must hold at least two segments of " + segment + " bytes: " + maxDiskBytes);
+      }
+      int maxRecord = effectiveMaxRecordBytes(segment);
+      if (maxRecord > segment / 2) {
+        throw new IllegalArgumentException(
+            "maxRecordBytes must be at most half of segmentBytes (" + segment + "): " + maxRecord);
+      }
+      return this;
+    }
+
+    private int effectiveSegmentBytes() {
+      return segmentBytes != 0
+          ? segmentBytes
+          : (int) Math.min(DEFAULT_MAX_SEGMENT_BYTES, Math.max(64 * 1024, maxDiskBytes / 4));
+    }
+
+    private int effectiveMaxRecordBytes(int segment) {
+      return maxRecordBytes != 0 ? maxRecordBytes : Math.min(DEFAULT_MAX_RECORD_BYTES, segment / 2);
     }
 
     private static Duration requireRange(String name, Duration value, Duration min, Duration max) {

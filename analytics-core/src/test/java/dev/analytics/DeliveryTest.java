@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.analytics.testing.Await;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ class DeliveryTest {
     List<String> ids = new ArrayList<>();
     try (Analytics analytics = fastRetries().sink("a", sink).build()) {
       for (int i = 0; i < 500; i++) ids.add(analytics.emit(Map.of("i", i)));
-      while (refusals.get() < 2000) Thread.sleep(5); // many failed attempts, far beyond any retry limit
+      // Many failed attempts, far beyond any retry limit.
+      Await.until(Duration.ofSeconds(60), () -> refusals.get() >= 2000, "2000 refused attempts");
       assertThat(analytics.stats().queuedRecords()).isEqualTo(500);
       assertThat(analytics.stats().retried()).isPositive();
       sink.respondWith(RecordingSink.DELIVER); // the endpoint comes up
@@ -114,7 +116,8 @@ class DeliveryTest {
     assertThat(sink.deliveredIds()).containsExactly(good, rejected);
     JsonNode replayed = sink.delivered().get(1).value();
     assertThat(replayed.path("id").asText()).isEqualTo(rejected);
-    Thread.sleep(100); // the listener runs on its own thread
+    // The listener runs on its own thread.
+    Await.until(Duration.ofSeconds(10), () -> heard.size() >= 2, "two dead letters heard");
     assertThat(heard).extracting(DeadLetter::id).containsExactlyInAnyOrder(poison, rejected);
   }
 
@@ -182,12 +185,12 @@ class DeliveryTest {
     };
     try (Analytics analytics = fastRetries().closeTimeout(Duration.ZERO).sink("a", async).build()) {
       for (int i = 0; i < 30; i++) analytics.emit(Map.of("i", i));
-      while (pending.size() < 3) Thread.sleep(1);
+      Await.until(Duration.ofSeconds(10), () -> pending.size() >= 3, "three batches in flight");
       assertThat(batches).hasSize(3); // the window holds three batches in flight
       // The last two finish first: nothing is acknowledged until the first one does.
       pending.get(2).complete(delivered(batches.get(2).size()));
       pending.get(1).complete(delivered(batches.get(1).size()));
-      Thread.sleep(100);
+      assertThat(analytics.flush(Duration.ofMillis(100))).isFalse(); // the first batch holds the cursor
       assertThat(analytics.stats().queuedRecords()).isEqualTo(30);
       pending.get(0).complete(delivered(batches.get(0).size()));
       assertThat(analytics.flush(Duration.ofSeconds(5))).isTrue();

@@ -2,6 +2,7 @@ package dev.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.analytics.testing.Await;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,8 @@ class RobustnessTest {
     try (Analytics analytics = builder().segmentBytes(64 * 1024).maxDiskBytes(64L << 20)
         .sink("fast", fast).sink("slow", slow).build()) {
       for (int i = 0; i < 2000; i++) ids.add(analytics.emit(Map.of("i", i, "pad", "x".repeat(100))));
-      while (fast.delivered().size() < 2000) Thread.sleep(5); // the fast one is done, many segments ago
+      // The fast one is done, many segments ago.
+      Await.until(Duration.ofSeconds(30), () -> fast.delivered().size() >= 2000, "the fast sink has all 2000");
       slow.respondWith(RecordingSink.DELIVER);
       assertThat(analytics.flush(Duration.ofSeconds(20))).isTrue();
       assertThat(analytics.stats().corruptSkipped()).isZero();

@@ -1,50 +1,35 @@
 package dev.analytics.spi;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.analytics.Secrets;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.Optional;
 
-/** What a {@link SinkProvider} gets from the connector file. */
+/**
+ * What a {@link SinkProvider} gets from a connector file: the sink's own section ({@code http:} for
+ * {@code http-sink}) and the library's delivery settings for it ({@code analytics.delivery:}), as
+ * {@link ConfigSection typed, path-aware views}, with secrets rendered. The provider alone interprets
+ * its keys, warns about unknown ones, and reports bad values through the views, so every message names
+ * the key path and line as the file writes them.
+ */
 public final class SinkSettings {
   private final String connectorName;
   private final String connectorVersion;
-  private final JsonNode section;
-  private final JsonNode declaredSection;
-  private final JsonNode delivery;
+  private final ConfigSection section;
+  private final ConfigSection delivery;
+  private final String endpointOverride;
   private final Secrets secrets;
-  private final Consumer<String> warnings;
 
-  public SinkSettings(
-      String connectorName,
-      String connectorVersion,
-      JsonNode section,
-      JsonNode delivery,
-      Secrets secrets,
-      Consumer<String> warnings) {
-    this(connectorName, connectorVersion, section, section, delivery, secrets, warnings);
+  private SinkSettings(Builder b) {
+    this.connectorName = Objects.requireNonNull(b.connectorName, "connectorName == null");
+    this.connectorVersion = b.connectorVersion;
+    this.section = Objects.requireNonNull(b.section, "section == null");
+    this.delivery = b.delivery != null ? b.delivery : ConfigSection.empty("analytics.delivery", b.origin());
+    this.endpointOverride = b.endpointOverride;
+    this.secrets = b.secrets;
   }
 
-  /**
-   * @param declaredSection the section as the file declares it, before overrides made in code or by
-   *     system property (such as an endpoint pointed at a proxy or a local receiver)
-   */
-  public SinkSettings(
-      String connectorName,
-      String connectorVersion,
-      JsonNode section,
-      JsonNode declaredSection,
-      JsonNode delivery,
-      Secrets secrets,
-      Consumer<String> warnings) {
-    this.connectorName = Objects.requireNonNull(connectorName, "connectorName == null");
-    this.connectorVersion = connectorVersion;
-    this.section = Objects.requireNonNull(section, "section == null");
-    this.declaredSection = Objects.requireNonNull(declaredSection, "declaredSection == null");
-    this.delivery = delivery == null ? JsonNodeFactory.instance.objectNode() : delivery;
-    this.secrets = Objects.requireNonNull(secrets, "secrets == null");
-    this.warnings = Objects.requireNonNull(warnings, "warnings == null");
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** {@code meta.name}, trimmed. */
@@ -52,35 +37,30 @@ public final class SinkSettings {
     return connectorName;
   }
 
-  /** {@code meta.version}, or {@code null}. */
-  public String connectorVersion() {
-    return connectorVersion;
+  /** {@code meta.version}, if the file has one. */
+  public Optional<String> connectorVersion() {
+    return Optional.ofNullable(connectorVersion);
   }
 
-  /**
-   * The sink's own section (for {@code http-sink}: the {@code http:} map), with secrets already
-   * rendered; key paths in errors should start with the section's name ({@code http.}).
-   */
-  public JsonNode section() {
+  /** The sink's own section, as the file declares it (secrets rendered); empty when the file has none. */
+  public ConfigSection section() {
     return section;
   }
 
-  /**
-   * The section as the file declares it, before overrides. A sink decides what kind of endpoint it
-   * talks to from this (pointing Amplitude's connector file at a local receiver keeps Amplitude's
-   * rules), and sends to {@link #section()}.
-   */
-  public JsonNode declaredSection() {
-    return declaredSection;
+  /** The library's delivery settings for this sink ({@code analytics.delivery}); empty when absent. */
+  public ConfigSection delivery() {
+    return delivery;
   }
 
   /**
-   * The library's delivery settings for this sink (batching, mode), an object that may be empty:
-   * {@code mode} ({@code batch} | {@code per-record}), {@code max_batch_records}, {@code max_batch_bytes},
-   * {@code linger} (humantime), {@code max_in_flight}.
+   * A destination given outside the file, to point an unchanged file elsewhere (a local receiver, a
+   * proxy, staging): from code, or the system property {@code analytics.endpoint}, or the environment
+   * variable {@code ANALYTICS_ENDPOINT}. The sink decides what it replaces (for {@code http-sink}, the
+   * endpoint) and what the file's own value still means (Amplitude's rules stay on when the file names
+   * Amplitude).
    */
-  public JsonNode delivery() {
-    return delivery;
+  public Optional<String> endpointOverride() {
+    return Optional.ofNullable(endpointOverride);
   }
 
   /** The connector's resolved secrets, so the sink can {@linkplain Secrets#redact mask} them. */
@@ -88,8 +68,65 @@ public final class SinkSettings {
     return secrets;
   }
 
-  /** Reports a non-fatal problem, such as an unknown key ({@code "unknown key http.foo ignored"}). */
-  public void warn(String message) {
-    warnings.accept(message);
+  @Override
+  public String toString() {
+    return "SinkSettings{" + connectorName + ", " + section.path() + "}";
+  }
+
+  /** Assembles {@link SinkSettings}; a connector loader or a test fills it. */
+  public static final class Builder {
+    private String connectorName;
+    private String connectorVersion;
+    private ConfigSection section;
+    private ConfigSection delivery;
+    private String endpointOverride;
+    private Secrets secrets = Secrets.none();
+
+    private Builder() {}
+
+    /** {@code meta.name}. Required. */
+    public Builder connectorName(String name) {
+      this.connectorName = Objects.requireNonNull(name, "connectorName == null");
+      return this;
+    }
+
+    /** {@code meta.version}; may be null. */
+    public Builder connectorVersion(String version) {
+      this.connectorVersion = version;
+      return this;
+    }
+
+    /** The sink's section. Required. */
+    public Builder section(ConfigSection section) {
+      this.section = Objects.requireNonNull(section, "section == null");
+      return this;
+    }
+
+    /** The delivery settings. Default: an empty {@code analytics.delivery} section. */
+    public Builder delivery(ConfigSection delivery) {
+      this.delivery = Objects.requireNonNull(delivery, "delivery == null");
+      return this;
+    }
+
+    /** An endpoint given outside the file; null for none. */
+    public Builder endpointOverride(String endpoint) {
+      this.endpointOverride = endpoint;
+      return this;
+    }
+
+    /** The resolved secrets. Default none. */
+    public Builder secrets(Secrets secrets) {
+      this.secrets = Objects.requireNonNull(secrets, "secrets == null");
+      return this;
+    }
+
+    private ConfigSection.Origin origin() {
+      Objects.requireNonNull(section, "section == null");
+      return section.origin();
+    }
+
+    public SinkSettings build() {
+      return new SinkSettings(this);
+    }
   }
 }

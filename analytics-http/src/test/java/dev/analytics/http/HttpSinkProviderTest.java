@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.analytics.Secrets;
 import dev.analytics.Sink;
+import dev.analytics.spi.ConfigSection;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
 import java.time.Duration;
@@ -32,10 +33,37 @@ class HttpSinkProviderTest {
   }
 
   HttpSink create(String http, String delivery, Secrets secrets) {
-    Sink sink = provider().create(new SinkSettings("amplitude-connector", "0.2.5", json(http),
-        delivery == null ? null : json(delivery), secrets, warnings::add));
+    Sink sink = provider().create(settings(http, delivery, null, secrets));
     assertThat(sink).isInstanceOf(HttpSink.class);
     return (HttpSink) sink;
+  }
+
+  /** Settings as the connector loader hands them over, from JSON instead of YAML (so without lines). */
+  SinkSettings settings(String http, String delivery, String endpointOverride, Secrets secrets) {
+    ConfigSection.Origin origin = new ConfigSection.Origin() {
+      @Override
+      public String source() {
+        return "connector test";
+      }
+
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+
+      @Override
+      public Secrets secrets() {
+        return secrets;
+      }
+    };
+    SinkSettings.Builder b = SinkSettings.builder()
+        .connectorName("amplitude-connector")
+        .connectorVersion("0.2.5")
+        .section(ConfigSection.of(json(http), "http", origin))
+        .endpointOverride(endpointOverride)
+        .secrets(secrets);
+    if (delivery != null) b.delivery(ConfigSection.of(json(delivery), "analytics.delivery", origin));
+    return b.build();
   }
 
   @Test
@@ -54,18 +82,15 @@ class HttpSinkProviderTest {
   @Test
   void anEndpointOverrideKeepsTheAmplitudeRulesTheFileDeclares() {
     // The seed file names Amplitude; the loader points it at a local receiver (or a proxy).
-    Sink sink = provider().create(new SinkSettings("amplitude-connector", "0.2.5",
-        json("{\"endpoint\":\"http://127.0.0.1:9/2/httpapi\"}"),
-        json("{\"endpoint\":\"https://api2.amplitude.com/2/httpapi\"}"), null, Secrets.none(), warnings::add));
+    Sink sink = provider().create(settings("{\"endpoint\":\"https://api2.amplitude.com/2/httpapi\"}", null,
+        "http://127.0.0.1:9/2/httpapi", Secrets.none()));
     assertThat(((HttpSink) sink).endpoint().toString()).isEqualTo("http://127.0.0.1:9/2/httpapi");
     assertThat(((HttpSink) sink).amplitude()).isTrue();
     // Without a declared Amplitude endpoint, a loopback endpoint is plain HTTP...
     assertThat(create("{\"endpoint\":\"http://127.0.0.1:9/2/httpapi\"}", null).amplitude()).isFalse();
     // ...and an explicit setting always wins.
-    Sink off = provider().create(new SinkSettings("amplitude-connector", "0.2.5",
-        json("{\"endpoint\":\"http://127.0.0.1:9/2/httpapi\"}"),
-        json("{\"endpoint\":\"https://api2.amplitude.com/2/httpapi\"}"), json("{\"amplitude\":false}"),
-        Secrets.none(), warnings::add));
+    Sink off = provider().create(settings("{\"endpoint\":\"https://api2.amplitude.com/2/httpapi\"}",
+        "{\"amplitude\":false}", "http://127.0.0.1:9/2/httpapi", Secrets.none()));
     assertThat(((HttpSink) off).amplitude()).isFalse();
   }
 
@@ -121,29 +146,34 @@ class HttpSinkProviderTest {
   @Test
   void unknownKeysAreWarnedAboutNotFatal() {
     create("{\"endpoint\":\"http://h/\",\"retries\":3}", "{\"bogus\":1}");
-    assertThat(warnings).containsExactlyInAnyOrder("unknown key http.retries ignored", "unknown key delivery.bogus ignored");
+    assertThat(warnings).containsExactlyInAnyOrder(
+        "connector test: http.retries: unknown key ignored (known: backoff_max, backoff_min, endpoint, headers,"
+            + " http_connect_timeout, http_request_timeout, method, user-agent, user_agent)",
+        "connector test: analytics.delivery.bogus: unknown key ignored (known: amplitude, gzip, linger,"
+            + " max_attempts, max_batch_bytes, max_batch_records, max_concurrent_requests, max_in_flight,"
+            + " merge_field, mode)");
   }
 
   @Test
   void wrongValuesNameTheKeyPath() {
     assertThatThrownBy(() -> create("{}", null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.endpoint: required");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connector test: http.endpoint: required");
     assertThatThrownBy(() -> create("{\"endpoint\":\"ftp://h/\"}", null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.endpoint: ");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connector test: http.endpoint: ");
     assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"http_request_timeout\":\"fast\"}", null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.http_request_timeout: ");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connector test: http.http_request_timeout: ");
     assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"http_connect_timeout\":5}", null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.http_connect_timeout: ");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connector test: http.http_connect_timeout: ");
     assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"headers\":\"Content-Type: x\"}", null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.headers: ");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connector test: http.headers: ");
     assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"backoff_min\":\"10s\",\"backoff_max\":\"1s\"}", null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("http.backoff_max: ");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connector test: http.backoff_max: ");
     assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\"}", "{\"mode\":\"stream\"}"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delivery.mode: ");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connector test: analytics.delivery.mode: ");
     assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\"}", "{\"max_batch_records\":0}"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delivery.max_batch_records: ");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connector test: analytics.delivery.max_batch_records: ");
     assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\"}", "{\"linger\":\"2h\"}"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delivery.linger: ");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connector test: analytics.delivery.linger: ");
   }
 
   @Test
@@ -151,11 +181,11 @@ class HttpSinkProviderTest {
     Secrets secrets = Secrets.resolve(List.of("TOKEN"), n -> Optional.of("s3cr3t-value"));
     assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"headers\":[\"Bearer s3cr3t-value\"]}", null, secrets))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("http.headers[0]: ")
+        .hasMessageStartingWith("connector test: http.headers[0]: ")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
     assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\",\"headers\":[\"Host: s3cr3t-value\"]}", null, secrets))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("http.headers[0]: ")
+        .hasMessageStartingWith("connector test: http.headers[0]: ")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
   }
 

@@ -6,7 +6,7 @@ import dev.analytics.SecretProvider;
 import dev.analytics.Secrets;
 import dev.analytics.Sink;
 import dev.analytics.Transform;
-import dev.analytics.config.ConnectorLoader;
+import dev.analytics.connector.ConnectorLoader;
 import dev.analytics.http.BodyMode;
 import dev.analytics.http.HttpSink;
 import dev.analytics.transform.JoltPipeline;

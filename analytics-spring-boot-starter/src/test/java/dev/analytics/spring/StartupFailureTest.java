@@ -135,6 +135,7 @@ class StartupFailureTest {
   @Test
   void aDirectoryHeldByAnotherInstanceNamesTheProperty() {
     try (Analytics holder = Analytics.builder().directory(dir).sink("other", new TestSinks.Recording()).build()) {
+      assertThat(holder.directory()).isEqualTo(dir);
       withEndpoint().run(context -> assertFailure(context, "analytics.directory", dir.toString()));
     }
   }

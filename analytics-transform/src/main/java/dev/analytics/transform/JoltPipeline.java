@@ -12,6 +12,8 @@ import dev.analytics.transform.internal.CompiledStep;
 import dev.analytics.transform.internal.Dialect;
 import dev.analytics.transform.internal.JoltModel;
 import dev.analytics.transform.internal.RecordError;
+import dev.analytics.transform.internal.RedactedException;
+import dev.analytics.transform.internal.SpecAsWritten;
 import dev.analytics.transform.internal.SpecError;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +59,8 @@ public final class JoltPipeline implements Transform {
   /**
    * Runs every step on {@code value}, which is not modified.
    *
-   * @throws TransformException naming the step and the reason, when a step fails or the result is null
+   * @throws TransformException naming the step and the reason, when a step fails or the result is null;
+   *     its cause, where a step threw, is a copy of that exception with the secrets' values masked
    */
   @Override
   public JsonNode apply(JsonNode value) throws TransformException {
@@ -92,26 +95,28 @@ public final class JoltPipeline implements Transform {
           nullSince = i;
         }
       } catch (RecordError e) {
-        throw failure(i, e.getMessage());
+        throw failure(i, e.getMessage(), e);
       } catch (JoltException e) { // jolt-core's per-record failures
-        throw failure(i, String.valueOf(e.getMessage()));
+        throw failure(i, String.valueOf(e.getMessage()), e);
       } catch (RuntimeException e) { // a bug in a step: still one record's failure, never the pipeline's
-        throw failure(i, e.getClass().getSimpleName() + ": " + e.getMessage());
+        throw failure(i, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
       }
     }
     if (nullSince >= 0) {
       String why = steps[nullSince].label().endsWith(" shift")
           ? "the output is null (nothing in the record matched the spec)"
           : "the output is null";
-      throw failure(nullSince, why);
+      throw failure(nullSince, why, null);
     }
     return inJolt ? JoltModel.toJson(jolt) : json;
   }
 
-  private TransformException failure(int index, String reason) {
-    // No cause is attached: its message and stack may quote a rendered secret, and the core stores the text.
-    return new TransformException(
-        secrets.redact("step " + (index + 1) + " (" + steps[index].label() + "): " + reason));
+  /** @param cause null, or what failed: attached as a masked copy, as its messages may quote a rendered secret */
+  private TransformException failure(int index, String reason, Throwable cause) {
+    String message = secrets.redact("step " + (index + 1) + " (" + steps[index].label() + "): " + reason);
+    return cause == null
+        ? new TransformException(message)
+        : new TransformException(message, RedactedException.of(cause, secrets::redact));
   }
 
   /** The {@code uses:} names of the chains, joined: {@code infinyon/jolt@0.3.0}. */
@@ -219,7 +224,11 @@ public final class JoltPipeline implements Transform {
           String label = CompiledStep.labelOf(dialect, entry);
           try {
             compiled.add(CompiledStep.compile(dialect, secrets.render(entry, true)));
-          } catch (SpecError | IllegalArgumentException e) {
+          } catch (SpecError e) {
+            // Quoted as written: the rendered spec would give away a secret's text or length.
+            String reason = SpecAsWritten.message(e, entry, secrets);
+            throw new IllegalArgumentException(secrets.redact("step " + number + " (" + label + "): " + reason));
+          } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                 secrets.redact("step " + number + " (" + label + "): " + e.getMessage()));
           }

@@ -10,7 +10,10 @@
  * {@code $(n,m)}, {@code @(n,path)} forms ({@code &1} is {@code &} followed by the text {@code 1}); the
  * 13 characters {@code @ $ # & [ ] | . , ( ) * \} are tokens to escape with a backslash on both sides;
  * star and pipe keys are tried in spec order; a missing {@code @(...)} key, a bad index or a key part
- * that is null, an object or an array fails the record; {@code default} treats a present {@code null} as
+ * that is null, an object or an array fails the record; the output path of a {@code $}, {@code @} or
+ * {@code #} key sees its object entered twice ({@code &(0)} and {@code &(1)} are both the key that led
+ * there); {@code ""} is the root of the output; a scalar met where the spec has an object matches by its
+ * text and is itself the value written; an index into a scalar keeps it as the first element; {@code default} treats a present {@code null} as
  * present and leaves a {@code null} input {@code null}; {@code default} and {@code remove} keys are
  * literal.
  */

@@ -8,11 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.analytics.SecretProvider;
 import dev.analytics.Secrets;
 import dev.analytics.Transform;
-import dev.analytics.config.ConnectorConfig;
-import dev.analytics.config.ConnectorLoader;
-import dev.analytics.config.TransformStep;
+import dev.analytics.connector.ConnectorConfig;
+import dev.analytics.connector.ConnectorLoader;
+import dev.analytics.connector.TransformStep;
 import dev.analytics.spi.TransformProvider;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** The ServiceLoader registration, driven by the shared connector fixture as the config loader reads it. */
 class ProviderTest {
-  static final Path FIXTURE = Path.of("../../shared/fixtures/amplitude-connector.yaml");
   static final String TOKEN = "tok-9f2c31d7";
   static final String SEED_INPUT = FluvioDialectTest.SEED_INPUT;
   static final String EXPECTED_BODY =
@@ -39,11 +37,9 @@ class ProviderTest {
     return found.get(0);
   }
 
-  static Path fixture() {
-    Path path = FIXTURE;
-    if (!Files.exists(path)) path = Path.of("/work/shared/fixtures/amplitude-connector.yaml");
-    assertThat(path).exists();
-    return path;
+  /** A byte-for-byte copy of the shared seed connector file, in the test resources. */
+  static Path fixture() throws Exception {
+    return Path.of(ProviderTest.class.getResource("/amplitude-connector.yaml").toURI());
   }
 
   @Test

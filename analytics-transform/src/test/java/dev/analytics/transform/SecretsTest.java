@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.analytics.Analytics;
 import dev.analytics.DeadLetter;
 import dev.analytics.Record;
+import dev.analytics.testing.RecordingSink;
 import dev.analytics.SecretProvider;
 import dev.analytics.Secrets;
 import dev.analytics.TransformException;
@@ -92,12 +93,11 @@ class SecretsTest {
 
   @Test
   void messagesNeverCarryTheValue() throws Exception {
-    // A bad spec whose text holds the rendered value.
+    // A bad spec whose text holds the rendered value: quoted as written.
     assertThatThrownBy(() -> JoltPipeline.builder().secrets(token())
         .step(F, json("[{'operation':'shift','spec':{'a':'x.${{ secrets.TOKEN }}#'}}]")).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("****")
-        .hasMessageNotContaining(TOKEN);
+        .hasMessage("step 1 (infinyon/jolt shift): unsupported RHS \"x.${{ secrets.TOKEN }}#\"");
     // A record error that quotes the rendered spec.
     JoltPipeline p = JoltPipeline.builder().secrets(token())
         .step(F, json("[{'operation':'shift','spec':{'v':'out.@(1,${{ secrets.TOKEN }})'}}]")).build();
@@ -108,6 +108,46 @@ class SecretsTest {
     assertThatThrownBy(() -> JoltPipeline.builder().secrets(token()).step(F, "[{\"spec\": " + TOKEN + "}]"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining(TOKEN);
+  }
+
+  /** The same spec error with a short and a long secret: the message may differ in nothing. */
+  private static String specError(String secret, String chain) {
+    Secrets secrets = Secrets.resolve(List.of("TOKEN"), SecretProvider.of(Map.of("TOKEN", secret)));
+    Throwable error = org.assertj.core.api.Assertions.catchThrowable(
+        () -> JoltPipeline.builder().secrets(secrets).step(F, json(chain)).build());
+    assertThat(error).isInstanceOf(IllegalArgumentException.class);
+    assertThat(error.getMessage()).doesNotContain(secret);
+    return error.getMessage();
+  }
+
+  private static void sameErrorForEveryLength(String shiftSpec, String message) {
+    String chain = "[{'operation':'shift','spec':" + shiftSpec + "}]";
+    assertThat(specError("ab", chain)).isEqualTo("step 1 (infinyon/jolt shift): " + message);
+    assertThat(specError("abcdefghijklmnopqrstuvwxyz0123456789", chain))
+        .isEqualTo("step 1 (infinyon/jolt shift): " + message);
+  }
+
+  @Test
+  void syntaxErrorsAfterASecretCountOffsetsInTheSpecAsWritten() {
+    sameErrorForEveryLength("{'a':'x.${{ secrets.TOKEN }}..y'}",
+        "invalid RHS \"x.${{ secrets.TOKEN }}..y\" at 23: empty path part");
+    sameErrorForEveryLength("{'a':['ok','${{ secrets.TOKEN }}.${{secrets.TOKEN}}[x]']}",
+        "invalid RHS \"${{ secrets.TOKEN }}.${{secrets.TOKEN}}[x]\" at 40: an index must be a number, [], [&(n)] or [@(...)]");
+    sameErrorForEveryLength("{'k_${{ secrets.TOKEN }}_\\\\q':'x'}",
+        "invalid LHS \"k_${{ secrets.TOKEN }}_\\q\" at 24: '\\q' escapes a character that needs no escape");
+  }
+
+  @Test
+  void syntaxErrorsInsideASecretLeaveOutTheReason() {
+    String hidden = "the rendered secret at this place does not fit the syntax (the reason is not shown, as it"
+        + " would quote the secret)";
+    String chain = "[{'operation':'shift','spec':{'${{ secrets.TOKEN }}':'x'}}]";
+    assertThat(specError("to.ken", chain)).isEqualTo(specError("t.okenlongerthanthat", chain))
+        .isEqualTo("step 1 (infinyon/jolt shift): invalid LHS \"${{ secrets.TOKEN }}\" at 0: " + hidden);
+    // The escaped character is the secret's first one.
+    chain = "[{'operation':'shift','spec':{'p\\\\${{ secrets.TOKEN }}':'x'}}]";
+    assertThat(specError("qa", chain)).isEqualTo(specError("qlongervalue", chain))
+        .isEqualTo("step 1 (infinyon/jolt shift): invalid LHS \"p\\${{ secrets.TOKEN }}\" at 2: " + hidden);
   }
 
   /**
@@ -171,8 +211,8 @@ class SecretsTest {
     }
 
     // The sink got every good record, with the secret in it.
-    assertThat(sink.records.stream().map(Record::id).collect(Collectors.toList())).containsExactlyElementsOf(ids);
-    assertThat(sink.records.get(0).value().get("api_key").asText()).isEqualTo(TOKEN);
+    assertThat(sink.sent().stream().map(Record::id).collect(Collectors.toList())).containsExactlyElementsOf(ids);
+    assertThat(sink.sent().get(0).value().get("api_key").asText()).isEqualTo(TOKEN);
 
     // The directory holds the log and the dead letter (the bad record's id is on disk), never the secret.
     byte[] secret = TOKEN.getBytes(StandardCharsets.UTF_8);

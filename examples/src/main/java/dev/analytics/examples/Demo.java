@@ -6,8 +6,8 @@ import dev.analytics.Analytics;
 import dev.analytics.DeadLetter;
 import dev.analytics.SecretProvider;
 import dev.analytics.Stats;
-import dev.analytics.config.ConnectorLoader;
-import dev.analytics.examples.receiver.AmplitudeReceiver;
+import dev.analytics.connector.ConnectorLoader;
+import dev.analytics.testing.AmplitudeReceiver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -99,9 +99,39 @@ public final class Demo {
 
   private Summary run(String apiKey, Path work) throws IOException, InterruptedException {
     Path config = options.config != null ? options.config : seedConfig(work);
-    int port = AmplitudeReceiver.freePort();
-    AmplitudeReceiver receiver = AmplitudeReceiver.create(apiKey, port);
+    AmplitudeReceiver receiver = AmplitudeReceiver.create(apiKey, AmplitudeReceiver.freePort());
+    introduce(config, receiver, work);
+    Analytics analytics = ConnectorLoader.fromFile(config)
+        .secrets(SecretProvider.of(Map.of("AMPLITUDE_API_TOKEN", apiKey)))
+        .endpoint(receiver.endpoint().toString())
+        .baseDirectory(work)
+        .build();
+    Services services = new Services(analytics, receiver);
+    Progress progress = new Progress(analytics);
+    startNanos = System.nanoTime();
+    progress.start();
+    Summary summary;
+    try {
+      timeline("services start emitting; the receiver is not up yet (the start-up race)");
+      services.start();
+      playReceiverTimeline(receiver);
+      services.awaitDone();
+      timeline("services done emitting; waiting for delivery (flush)");
+      boolean flushed = analytics.flush(options.flushTimeout);
+      if (!flushed) timeline("flush did not finish within " + options.flushTimeout.toSeconds() + " s");
+      progress.stopAndPrint();
+      summary = summarize(apiKey, services.emitted, receiver, analytics.deadLetters().list(), analytics.stats(),
+          services.emittedWhileDown.get());
+    } finally {
+      progress.stopAndPrint();
+      analytics.close();
+      receiver.close();
+    }
+    summary.print(out);
+    return summary;
+  }
 
+  private void introduce(Path config, AmplitudeReceiver receiver, Path work) {
     out.println("== The problem ==");
     out.println("Services send analytics events to an \"analytics microservice\". It starts after them, has no");
     out.println("retries, and goes down now and then: every event sent meanwhile is gone.");
@@ -112,72 +142,58 @@ public final class Demo {
     out.println("local log      : " + work);
     out.println("services       : " + options.services + " threads x " + options.eventsPerService + " events");
     out.println();
+  }
 
-    Analytics analytics = ConnectorLoader.fromFile(config)
-        .secrets(SecretProvider.of(Map.of("AMPLITUDE_API_TOKEN", apiKey)))
-        .endpoint(receiver.endpoint().toString())
-        .baseDirectory(work)
-        .build();
+  /** Up late, a lost response, an outage, back: what an "analytics microservice" goes through. */
+  private void playReceiverTimeline(AmplitudeReceiver receiver) throws IOException {
+    sleep(options.startupDelay);
+    // The first request after start-up is ingested but its response is lost, as with a load balancer
+    // timing out: the batch is sent again and the receiver drops the repeats by insert_id.
+    receiver.failAfterIngesting(1);
+    receiver.start();
+    receiverState = "up";
+    timeline("receiver up on port " + receiver.port() + "; its first response will be lost (504 after ingesting)");
 
-    Map<String, Emitted> emitted = new ConcurrentHashMap<>();
-    AtomicLong emittedWhileDown = new AtomicLong();
-    CountDownLatch servicesDone = new CountDownLatch(options.services);
-    List<Thread> services = new ArrayList<>();
-    for (int s = 0; s < options.services; s++) {
-      String service = SERVICES[s % SERVICES.length] + (s < SERVICES.length ? "" : "-" + s);
-      Thread thread = new Thread(() -> {
-        try {
-          emitEvents(analytics, service, emitted, receiver, emittedWhileDown);
-        } finally {
-          servicesDone.countDown();
-        }
-      }, service);
-      thread.setDaemon(true);
-      services.add(thread);
+    sleep(options.outageAfter);
+    receiver.stop();
+    receiverState = "DOWN";
+    timeline("receiver down (outage); services keep emitting");
+
+    sleep(options.outage);
+    receiver.start();
+    receiverState = "up";
+    timeline("receiver back on the same port");
+  }
+
+  /** The service threads: each emits its events spread over the run, and records what it emitted. */
+  private final class Services {
+    final Map<String, Emitted> emitted = new ConcurrentHashMap<>();
+    final AtomicLong emittedWhileDown = new AtomicLong();
+    private final CountDownLatch done = new CountDownLatch(options.services);
+    private final List<Thread> threads = new ArrayList<>();
+
+    Services(Analytics analytics, AmplitudeReceiver receiver) {
+      for (int s = 0; s < options.services; s++) {
+        String service = SERVICES[s % SERVICES.length] + (s < SERVICES.length ? "" : "-" + s);
+        Thread thread = new Thread(() -> {
+          try {
+            emitEvents(analytics, service, emitted, receiver, emittedWhileDown);
+          } finally {
+            done.countDown();
+          }
+        }, service);
+        thread.setDaemon(true);
+        threads.add(thread);
+      }
     }
 
-    Progress progress = new Progress(analytics);
-    startNanos = System.nanoTime();
-    progress.start();
-    Summary summary;
-    try {
-      timeline("services start emitting; the receiver is not up yet (the start-up race)");
-      services.forEach(Thread::start);
-
-      sleep(options.startupDelay);
-      // The first request after start-up is ingested but its response is lost, as with a load balancer
-      // timing out: the batch is sent again and the receiver drops the repeats by insert_id.
-      receiver.failAfterIngesting(1);
-      receiver.start();
-      receiverState = "up";
-      timeline("receiver up on port " + receiver.port() + "; its first response will be lost (504 after ingesting)");
-
-      sleep(options.outageAfter);
-      receiver.stop();
-      receiverState = "DOWN";
-      timeline("receiver down (outage); services keep emitting");
-
-      sleep(options.outage);
-      receiver.start();
-      receiverState = "up";
-      timeline("receiver back on the same port");
-
-      servicesDone.await();
-      timeline("services done emitting; waiting for delivery (flush)");
-      boolean flushed = analytics.flush(options.flushTimeout);
-      if (!flushed) timeline("flush did not finish within " + options.flushTimeout.toSeconds() + " s");
-      progress.stopAndPrint();
-
-      List<DeadLetter> deadLetters = analytics.deadLetters().list();
-      Stats stats = analytics.stats();
-      summary = summarize(apiKey, emitted, receiver, deadLetters, stats, emittedWhileDown.get());
-    } finally {
-      progress.stopAndPrint();
-      analytics.close();
-      receiver.close();
+    void start() {
+      threads.forEach(Thread::start);
     }
-    summary.print(out);
-    return summary;
+
+    void awaitDone() throws InterruptedException {
+      done.await();
+    }
   }
 
   private void emitEvents(

@@ -3,7 +3,7 @@ package dev.analytics.examples;
 import dev.analytics.Analytics;
 import dev.analytics.SecretProvider;
 import dev.analytics.Secrets;
-import dev.analytics.examples.receiver.AmplitudeReceiver;
+import dev.analytics.testing.AmplitudeReceiver;
 import dev.analytics.http.HttpSink;
 import dev.analytics.transform.JoltPipeline;
 import java.net.URI;

@@ -3,7 +3,7 @@ package dev.analytics.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.SecretProvider;
-import dev.analytics.examples.receiver.AmplitudeReceiver;
+import dev.analytics.testing.AmplitudeReceiver;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

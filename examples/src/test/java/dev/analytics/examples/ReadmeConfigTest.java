@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
 import dev.analytics.SecretProvider;
-import dev.analytics.config.ConnectorConfig;
-import dev.analytics.config.ConnectorLoader;
+import dev.analytics.connector.ConnectorConfig;
+import dev.analytics.connector.ConnectorLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.analytics.Analytics;
-import dev.analytics.config.ConnectorLoader;
+import dev.analytics.connector.ConnectorLoader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,27 +1,22 @@
 package dev.analytics.transform.internal.fluvio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.analytics.transform.internal.CompiledStep;
 import dev.analytics.transform.internal.JoltModel;
 import dev.analytics.transform.internal.RecordError;
 import dev.analytics.transform.internal.SpecError;
+import dev.analytics.transform.internal.fluvio.ShiftSpec.Child;
+import dev.analytics.transform.internal.fluvio.ShiftSpec.Infallible;
+import dev.analytics.transform.internal.fluvio.ShiftSpec.Node;
 import dev.analytics.transform.internal.fluvio.ShiftSyntax.At;
 import dev.analytics.transform.internal.fluvio.ShiftSyntax.Capture;
 import dev.analytics.transform.internal.fluvio.ShiftSyntax.Index;
 import dev.analytics.transform.internal.fluvio.ShiftSyntax.Key;
-import dev.analytics.transform.internal.fluvio.ShiftSyntax.Lhs;
 import dev.analytics.transform.internal.fluvio.ShiftSyntax.Rhs;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,8 +24,12 @@ import java.util.regex.Pattern;
  * Fluvio's {@code shift}, written here because its syntax and matching differ from jolt-core's Shiftr
  * (see {@code fluvio-jolt.md}): explicit {@code &(n,m)} / {@code $(n,m)} / {@code @(n,rhs)} forms,
  * backslash escapes, star/pipe patterns tried in spec order (jolt-core sorts them by specificity),
- * and record errors where jolt-core silently skips. The output shares unchanged subtrees with the input
- * and copies any container before writing into it, so the input is never mutated.
+ * and record errors where jolt-core silently skips. This class walks the input and evaluates
+ * references; {@link ShiftSpec} holds the parsed spec and {@link ShiftOutput} writes the output.
+ *
+ * <p>Levels: every object the spec descends into is one level, with the captures of the key that led
+ * to it and its value. A scalar met where the spec has an object is matched by its text form as a key,
+ * and is itself the value of that match.
  */
 public final class FluvioShift {
   private final Node root;
@@ -39,171 +38,18 @@ public final class FluvioShift {
     this.root = root;
   }
 
-  /** @throws SpecError when the spec is malformed */
+  /** @throws SpecError when the spec is malformed or holds a reference that can never succeed */
   public static FluvioShift parse(JsonNode spec) {
-    return new FluvioShift(node(spec, List.of(1)));
+    return new FluvioShift(ShiftSpec.parse(spec));
   }
 
+  /** @throws RecordError when a reference of the spec fails on this input */
   public JsonNode apply(JsonNode input) {
     Run run = new Run();
-    run.push(new String[] {""}, input == null ? JoltModel.NODES.nullNode() : input);
-    run.visit(root, run.values[0]);
-    return run.output == null ? JoltModel.NODES.nullNode() : run.output;
-  }
-
-  // ---- spec ----
-
-  private static final class Node {
-    final List<Infallible> infallibles = new ArrayList<>();
-    final Map<String, Child> literals = new LinkedHashMap<>();
-    final List<Child> amps = new ArrayList<>();
-    final List<Child> patterns = new ArrayList<>();
-  }
-
-  private static final class Infallible {
-    final Lhs lhs;
-    final List<Rhs> outputs;
-
-    Infallible(Lhs lhs, List<Rhs> outputs) {
-      this.lhs = lhs;
-      this.outputs = outputs;
-    }
-  }
-
-  /** A spec entry: a nested {@link Node} or a leaf's outputs (empty for a null RHS). */
-  private static final class Child {
-    final Lhs lhs;
-    final Pattern[] patterns;
-    final Node node;
-    final List<Rhs> outputs;
-
-    Child(Lhs lhs, Node node, List<Rhs> outputs) {
-      this.lhs = lhs;
-      this.node = node;
-      this.outputs = outputs;
-      if (lhs.kind == Lhs.Kind.PATTERN) {
-        patterns = new Pattern[lhs.alternatives.size()];
-        for (int i = 0; i < patterns.length; i++) {
-          StringBuilder regex = new StringBuilder();
-          List<String> segments = lhs.alternatives.get(i);
-          for (int j = 0; j < segments.size(); j++) {
-            if (j > 0) regex.append("(.*?)");
-            if (!segments.get(j).isEmpty()) regex.append(Pattern.quote(segments.get(j)));
-          }
-          patterns[i] = Pattern.compile(regex.toString(), Pattern.DOTALL);
-        }
-      } else {
-        patterns = null;
-      }
-    }
-  }
-
-  /**
-   * @param levels for each level visible here, from the root down, how many captures its key has
-   *     (1 + the stars of its pattern), so that references are checked now rather than per record
-   */
-  private static Node node(JsonNode spec, List<Integer> levels) {
-    Node node = new Node();
-    Set<String> seen = new HashSet<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = spec.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String key = e.getKey();
-      JsonNode value = e.getValue();
-      Lhs lhs = ShiftSyntax.parseLhs(key);
-      if (!seen.add(key)) throw new SpecError("duplicate LHS key \"" + key + "\"");
-      if (lhs.infallible()) {
-        if (value.isObject()) {
-          throw new SpecError("LHS \"" + key + "\" takes a string or an array of strings as RHS, not an object");
-        }
-        if (lhs.capture != null) check(lhs.capture, "$", levels);
-        if (lhs.at != null) check(lhs.at, levels);
-        List<Rhs> outputs = outputs(value);
-        for (Rhs rhs : outputs) check(rhs, levels);
-        node.infallibles.add(new Infallible(lhs, outputs));
-        continue;
-      }
-      if (lhs.kind == Lhs.Kind.AMP) check(lhs.capture, "&", levels);
-      List<Integer> inner = new ArrayList<>(levels);
-      inner.add(groups(lhs));
-      Child child;
-      if (value.isObject()) {
-        child = new Child(lhs, node(value, inner), null);
-      } else {
-        List<Rhs> outputs = outputs(value);
-        for (Rhs rhs : outputs) check(rhs, inner);
-        child = new Child(lhs, null, outputs);
-      }
-      switch (lhs.kind) {
-        case LITERAL:
-          if (node.literals.put(lhs.literal, child) != null) {
-            throw new SpecError("duplicate LHS key \"" + key + "\"");
-          }
-          break;
-        case AMP:
-          node.amps.add(child);
-          break;
-        default:
-          node.patterns.add(child);
-      }
-    }
-    return node;
-  }
-
-  private static int groups(Lhs lhs) {
-    if (lhs.kind != Lhs.Kind.PATTERN) return 1;
-    int max = 0;
-    for (List<String> alternative : lhs.alternatives) max = Math.max(max, alternative.size() - 1);
-    return max + 1;
-  }
-
-  private static void check(Rhs rhs, List<Integer> levels) {
-    for (Object part : rhs.parts) {
-      if (part instanceof Key) {
-        for (Object piece : ((Key) part).pieces) check(piece, levels);
-      } else {
-        check(((Index) part).op, levels);
-      }
-    }
-  }
-
-  private static void check(Object reference, List<Integer> levels) {
-    if (reference instanceof Capture) {
-      check((Capture) reference, "&", levels);
-    } else if (reference instanceof At) {
-      At at = (At) reference;
-      if (at.level >= levels.size()) {
-        throw new SpecError(at.text + ": there are only " + levels.size() + " levels here");
-      }
-      if (at.path != null) check(at.path, levels);
-    }
-  }
-
-  private static void check(Capture c, String sigil, List<Integer> levels) {
-    String text = sigil + "(" + c.level + "," + c.group + ")";
-    if (c.level >= levels.size()) {
-      throw new SpecError(text + ": there are only " + levels.size() + " levels here");
-    }
-    int groups = levels.get(levels.size() - 1 - c.level);
-    if (c.group >= groups) {
-      throw new SpecError(text + ": the key at level " + c.level + " has " + (groups - 1) + " captures");
-    }
-  }
-
-  private static List<Rhs> outputs(JsonNode value) {
-    if (value.isNull()) return Collections.emptyList();
-    if (value.isTextual()) return List.of(ShiftSyntax.parseRhs(value.textValue()));
-    if (value.isArray()) {
-      List<Rhs> list = new ArrayList<>(value.size());
-      for (JsonNode element : value) {
-        if (!element.isTextual()) {
-          throw new SpecError("an RHS array holds strings only, got " + CompiledStep.kind(element));
-        }
-        list.add(ShiftSyntax.parseRhs(element.textValue()));
-      }
-      return list;
-    }
-    throw new SpecError("an RHS must be a string, an array of strings, an object or null, got "
-        + CompiledStep.kind(value) + " " + value);
+    JsonNode value = input == null ? JoltModel.NODES.nullNode() : input;
+    run.push(new String[] {""}, value);
+    run.visit(root, value);
+    return run.output.result();
   }
 
   // ---- one run over one record ----
@@ -212,14 +58,12 @@ public final class FluvioShift {
     String[][] captures = new String[8][];
     JsonNode[] values = new JsonNode[8];
     int depth;
-    JsonNode output;
-    /** Containers this run created (or copied), which it may mutate; the rest belongs to the input. */
-    final Set<JsonNode> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    final ShiftOutput output = new ShiftOutput();
 
     void push(String[] caps, JsonNode value) {
       if (depth == values.length) {
-        captures = java.util.Arrays.copyOf(captures, depth * 2);
-        values = java.util.Arrays.copyOf(values, depth * 2);
+        captures = Arrays.copyOf(captures, depth * 2);
+        values = Arrays.copyOf(values, depth * 2);
       }
       captures[depth] = caps;
       values[depth] = value;
@@ -232,21 +76,9 @@ public final class FluvioShift {
       values[depth] = null;
     }
 
+    /** Visits {@code input}, the value of the top level, with the spec object {@code node}. */
     void visit(Node node, JsonNode input) {
-      for (Infallible inf : node.infallibles) {
-        JsonNode value;
-        switch (inf.lhs.kind) {
-          case DOLLAR:
-            value = JoltModel.NODES.textNode(capture(inf.lhs.capture, "$"));
-            break;
-          case AT:
-            value = lookup(inf.lhs.at);
-            break;
-          default:
-            value = JoltModel.NODES.textNode(inf.lhs.literal);
-        }
-        for (Rhs rhs : inf.outputs) write(rhs, value);
-      }
+      for (Infallible inf : node.infallibles) writeInfallible(inf);
       if (input.isObject()) {
         for (Iterator<Map.Entry<String, JsonNode>> it = input.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
@@ -255,9 +87,32 @@ public final class FluvioShift {
       } else if (input.isArray()) {
         for (int i = 0; i < input.size(); i++) match(node, Integer.toString(i), input.get(i));
       } else {
-        // A scalar is matched by its string form, as a key without a value.
-        String key = input.isNull() ? "null" : input.asText();
-        match(node, key, JoltModel.NODES.nullNode());
+        match(node, ScalarText.of(input), input);
+      }
+    }
+
+    /**
+     * The value is computed with the levels as they are; the output paths are evaluated after entering
+     * the top level a second time, so there {@code &(0)} and {@code &(1)} both give the key that led
+     * here, and {@code @(0,x)} and {@code @(1,x)} both look in its value.
+     */
+    private void writeInfallible(Infallible inf) {
+      JsonNode value;
+      switch (inf.lhs.kind) {
+        case DOLLAR:
+          value = JoltModel.NODES.textNode(capture(inf.lhs.capture, "$"));
+          break;
+        case AT:
+          value = lookup(inf.lhs.at);
+          break;
+        default:
+          value = JoltModel.NODES.textNode(inf.lhs.literal);
+      }
+      push(captures[depth - 1], values[depth - 1]);
+      try {
+        for (Rhs rhs : inf.outputs) write(rhs, value);
+      } finally {
+        pop();
       }
     }
 
@@ -357,7 +212,7 @@ public final class FluvioShift {
           if (value.isNull() || value.isContainerNode()) {
             throw new RecordError(at.text + " is " + CompiledStep.kind(value) + ", not a key");
           }
-          out.append(value.asText());
+          out.append(ScalarText.of(value));
         }
       }
       return out.toString();
@@ -398,71 +253,10 @@ public final class FluvioShift {
           path[i] = key((Key) part);
         } else {
           Object op = ((Index) part).op;
-          path[i] = op == ShiftSyntax.APPEND ? op : (Object) indexValue(op, rhs.text);
+          path[i] = op == ShiftSyntax.APPEND ? ShiftOutput.APPEND : (Object) indexValue(op, rhs.text);
         }
       }
-      output = put(output, path, 0, value);
-    }
-
-    private JsonNode put(JsonNode node, Object[] path, int i, JsonNode value) {
-      if (i == path.length) {
-        if (node == null || node.isNull()) return value;
-        if (node.isArray()) {
-          ArrayNode array = ownedArray(node);
-          array.add(value);
-          return array;
-        }
-        ArrayNode pair = newArray();
-        pair.add(node);
-        pair.add(value);
-        return pair;
-      }
-      Object part = path[i];
-      if (part instanceof String) {
-        ObjectNode object = node != null && node.isObject() ? ownedObject(node) : newObject();
-        String key = (String) part;
-        JsonNode child = object.get(key);
-        JsonNode updated = put(child, path, i + 1, value);
-        if (updated != child) object.set(key, updated);
-        return object;
-      }
-      ArrayNode array = node != null && node.isArray() ? ownedArray(node) : newArray();
-      if (part == ShiftSyntax.APPEND) {
-        array.add(put(null, path, i + 1, value));
-        return array;
-      }
-      int index = (Integer) part;
-      while (array.size() <= index) array.addNull();
-      JsonNode child = array.get(index);
-      JsonNode updated = put(child, path, i + 1, value);
-      if (updated != child) array.set(index, updated);
-      return array;
-    }
-
-    private ObjectNode newObject() {
-      ObjectNode object = JoltModel.NODES.objectNode();
-      owned.add(object);
-      return object;
-    }
-
-    private ArrayNode newArray() {
-      ArrayNode array = JoltModel.NODES.arrayNode();
-      owned.add(array);
-      return array;
-    }
-
-    private ObjectNode ownedObject(JsonNode node) {
-      if (owned.contains(node)) return (ObjectNode) node;
-      ObjectNode copy = newObject();
-      copy.setAll((ObjectNode) node);
-      return copy;
-    }
-
-    private ArrayNode ownedArray(JsonNode node) {
-      if (owned.contains(node)) return (ArrayNode) node;
-      ArrayNode copy = newArray();
-      copy.addAll((ArrayNode) node);
-      return copy;
+      output.write(path, value);
     }
   }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  *       | "#" literal
  *       | "&amp;" | "&amp;(" n ")" | "&amp;(" n "," m ")"
  *       | alternative ("|" alternative)*          alternative := (literal | "*")+
- * RHS  := part ("." part | index)*  |  index ( "." part | index)*
+ * RHS  := "" | part ("." part | index)*  |  index ( "." part | index)*
  * part := (literal | "&amp;" [ "(" n ["," m] ")" ] | "@(" ... ")")+  [index]*
  * index:= "[" ( n | "" | "&amp;" ... | "@(" ... ")" ) "]"
  * </pre>
@@ -96,9 +96,10 @@ final class ShiftSyntax {
     this.side = side;
   }
 
+  /** Parses a whole RHS; {@code ""} is the root of the output, a path without parts. */
   static Rhs parseRhs(String text) {
+    if (text.isEmpty()) return new Rhs(List.of(), text);
     ShiftSyntax p = new ShiftSyntax(text, "RHS");
-    if (text.isEmpty()) throw new SpecError("empty RHS \"\"");
     Rhs rhs = p.rhs(0, false);
     if (p.pos != text.length()) throw p.error("unexpected '" + text.charAt(p.pos) + "'");
     return rhs;
@@ -291,7 +292,7 @@ final class ShiftSyntax {
           pieces.add(new At(0, null, "@"));
         }
       } else if (TOKENS.indexOf(c) >= 0) {
-        if (side.equals("RHS") && !nested && c == '#') throw new SpecError("unsupported RHS \"" + text + "\"");
+        if (side.equals("RHS") && !nested && c == '#') throw SpecError.in("unsupported RHS", text);
         throw error("'" + c + "' must be escaped as \\" + c);
       } else {
         literal.append(c);
@@ -319,7 +320,7 @@ final class ShiftSyntax {
       if (peek() != '(') throw error("an index @ needs arguments, like [@(1,index)]");
       op = atArgs(depth + 1);
     } else if (c == '#') {
-      throw new SpecError("unsupported RHS \"" + text + "\"");
+      throw SpecError.in("unsupported RHS", text);
     } else {
       throw error("an index must be a number, [], [&(n)] or [@(...)]");
     }
@@ -337,7 +338,10 @@ final class ShiftSyntax {
   private char escaped() {
     if (pos + 1 >= text.length()) throw error("dangling escape '\\'");
     char next = text.charAt(pos + 1);
-    if (TOKENS.indexOf(next) < 0) throw error("'\\" + next + "' escapes a character that needs no escape");
+    if (TOKENS.indexOf(next) < 0) {
+      pos++; // at the escaped character, which the reason quotes
+      throw error("'\\" + next + "' escapes a character that needs no escape");
+    }
     pos += 2;
     return next;
   }
@@ -366,7 +370,8 @@ final class ShiftSyntax {
     return pos < text.length() ? text.charAt(pos) : '\0';
   }
 
+  /** The reason may quote only the character at {@code pos}, so that it can be left out where that is a secret's. */
   private SpecError error(String reason) {
-    return new SpecError("invalid " + side + " \"" + text + "\" at " + pos + ": " + reason);
+    return SpecError.at("invalid " + side, text, pos, reason);
   }
 }

@@ -1,7 +1,7 @@
 package dev.analytics.examples.spring;
 
 import dev.analytics.Analytics;
-import dev.analytics.examples.receiver.AmplitudeReceiver;
+import dev.analytics.testing.AmplitudeReceiver;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.analytics.examples.spring;
 
-import dev.analytics.examples.receiver.AmplitudeReceiver;
+import dev.analytics.testing.AmplitudeReceiver;
 
 /** The receiver {@link ShopApplication#main} started, if any, for the {@code /receiver} endpoint. */
 final class DemoReceiver {

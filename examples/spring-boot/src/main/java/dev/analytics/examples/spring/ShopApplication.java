@@ -1,6 +1,6 @@
 package dev.analytics.examples.spring;
 
-import dev.analytics.examples.receiver.AmplitudeReceiver;
+import dev.analytics.testing.AmplitudeReceiver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.analytics.Analytics;
-import dev.analytics.examples.receiver.AmplitudeReceiver;
+import dev.analytics.testing.AmplitudeReceiver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -142,6 +142,7 @@ class GracefulShutdownTest {
         "--analytics.http.endpoint=" + RECEIVER.endpoint(),
         "--analytics.http.amplitude=on",
         "--analytics.secrets.AMPLITUDE_API_TOKEN=" + ShopApplication.DEMO_KEY)) {
+      assertThat(restarted.getBean(Analytics.class).directory()).isEqualTo(directory);
       waitFor("every completed request's event delivered", () -> delivered().containsAll(completed), List.of());
     }
     assertThat(delivered()).containsAll(completed);

@@ -1,0 +1,14 @@
+/**
+ * The library's core: {@link dev.analytics.Analytics} (emit, flush, close, stats, dead letters), the
+ * {@link dev.analytics.Sink} and {@link dev.analytics.Transform} extension points, and the SPI that finds
+ * sinks and transforms by name ({@code dev.analytics.spi}). The durable log, the dispatcher and the
+ * dead-letter file live in {@code dev.analytics.internal.*}, which this module does not export.
+ */
+module dev.analytics.core {
+  requires transitive com.fasterxml.jackson.databind;
+  // Unmaps deleted segments at once (sun.misc.Unsafe.invokeCleaner); without it the GC does, later.
+  requires static jdk.unsupported;
+
+  exports dev.analytics;
+  exports dev.analytics.spi;
+}
