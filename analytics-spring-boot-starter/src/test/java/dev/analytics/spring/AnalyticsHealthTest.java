@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
 import dev.analytics.Listener;
+import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +35,7 @@ class AnalyticsHealthTest {
 
   @Test
   void upWithQueueDepthAndDeadLetterCountInTheDetails() {
-    runner.withBean(TestSinks.Recording.class, TestSinks.Recording::new)
+    runner.withBean(RecordingSink.class, RecordingSink::new)
         .withPropertyValues("analytics.directory=" + dir)
         .run(context -> {
           Health health = health(context);
@@ -99,14 +100,14 @@ class AnalyticsHealthTest {
 
   @Test
   void switchedOffWithManagementHealthAnalyticsEnabled() {
-    runner.withBean(TestSinks.Recording.class, TestSinks.Recording::new)
+    runner.withBean(RecordingSink.class, RecordingSink::new)
         .withPropertyValues("analytics.directory=" + dir, "management.health.analytics.enabled=false")
         .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("analyticsHealthIndicator"));
   }
 
   @Test
   void aBlankStaleStatusNamesTheProperty() {
-    runner.withBean(TestSinks.Recording.class, TestSinks.Recording::new)
+    runner.withBean(RecordingSink.class, RecordingSink::new)
         .withPropertyValues("analytics.directory=" + dir, "analytics.health.stale-status= ")
         .run(context -> StartupFailureTest.assertFailure(context, "analytics.health.stale-status", "required"));
   }

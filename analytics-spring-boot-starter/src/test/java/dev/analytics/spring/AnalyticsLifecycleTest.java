@@ -3,6 +3,7 @@ package dev.analytics.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
+import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,12 +32,12 @@ class AnalyticsLifecycleTest {
         .withBean(AtomicReference.class, () -> emittedAtStop)
         .withPropertyValues("analytics.directory=" + dir, "analytics.close-timeout=1s")
         .run(context -> {
-          TestSinks.Recording sink = context.getBean(TestSinks.Recording.class);
+          RecordingSink sink = context.getBean(RecordingSink.class);
           Analytics analytics = context.getBean(Analytics.class);
           context.close();
           assertThat(emittedAtStop.get()).as("emit() during the web server's stop").isInstanceOf(String.class);
           // close() flushed before returning: the last request's event was delivered.
-          assertThat(sink.records).extracting(r -> r.id()).contains((String) emittedAtStop.get());
+          assertThat(sink.deliveredIds()).contains((String) emittedAtStop.get());
           assertThat(analytics.stats().queuedRecords()).isZero();
         });
   }
@@ -49,8 +50,8 @@ class AnalyticsLifecycleTest {
   @Configuration(proxyBeanMethods = false)
   static class FakeWebServer {
     @Bean
-    TestSinks.Recording recording() {
-      return new TestSinks.Recording();
+    RecordingSink recording() {
+      return new RecordingSink();
     }
 
     /** Stands for the web server: its last in-flight request emits while it stops. */

@@ -3,6 +3,7 @@ package dev.analytics.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
+import dev.analytics.testing.RecordingSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,7 +28,7 @@ class AnalyticsMetersTest {
 
   @Test
   void countersAndQueueGaugesFollowStats() {
-    runner().withBean(TestSinks.Recording.class, TestSinks.Recording::new).run(context -> {
+    runner().withBean(RecordingSink.class, RecordingSink::new).run(context -> {
       MeterRegistry registry = new SimpleMeterRegistry();
       context.getBean("analyticsMeterBinder", MeterBinder.class).bindTo(registry);
       Analytics analytics = context.getBean(Analytics.class);

@@ -3,6 +3,7 @@ package dev.analytics.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
+import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class Boot3HealthTest {
 
   @Test
   void downWhileASinkIsHeldAndUpWhenItClears() {
-    runner.withBean(TestSinks.Recording.class, TestSinks.Recording::new)
+    runner.withBean(RecordingSink.class, RecordingSink::new)
         .withPropertyValues("analytics.directory=" + dir)
         .run(context -> {
           HealthIndicator indicator = context.getBean("analyticsHealthIndicator", HealthIndicator.class);
@@ -53,7 +54,7 @@ class Boot3HealthTest {
 
   @Test
   void switchedOffWithManagementHealthAnalyticsEnabled() {
-    runner.withBean(TestSinks.Recording.class, TestSinks.Recording::new)
+    runner.withBean(RecordingSink.class, RecordingSink::new)
         .withPropertyValues("analytics.directory=" + dir, "management.health.analytics.enabled=false")
         .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("analyticsHealthIndicator"));
   }

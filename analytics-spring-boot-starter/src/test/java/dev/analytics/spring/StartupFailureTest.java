@@ -3,6 +3,7 @@ package dev.analytics.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
+import dev.analytics.testing.RecordingSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,7 +135,7 @@ class StartupFailureTest {
 
   @Test
   void aDirectoryHeldByAnotherInstanceNamesTheProperty() {
-    try (Analytics holder = Analytics.builder().directory(dir).sink("other", new TestSinks.Recording()).build()) {
+    try (Analytics holder = Analytics.builder().directory(dir).sink("other", new RecordingSink()).build()) {
       assertThat(holder.directory()).isEqualTo(dir);
       withEndpoint().run(context -> assertFailure(context, "analytics.directory", dir.toString()));
     }
