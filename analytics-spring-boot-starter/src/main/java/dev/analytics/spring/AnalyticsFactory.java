@@ -29,12 +29,11 @@ import org.springframework.util.unit.DataSize;
  * {@code analytics.http.*}, with the application's {@link Sink} and {@link Transform} beans taking the
  * place of the configured ones. Every rejected setting becomes an
  * {@link InvalidConfigurationPropertyValueException} naming the property as the user wrote it, which
- * Spring Boot's failure analyzer prints at start-up. Values that may hold a credential (headers, Jolt specs)
- * are never put in a message.
+ * Spring Boot's failure analyzer prints at start-up with its value; where the value may hold a credential
+ * (headers, Jolt specs) an {@link AnalyticsPropertyException} names the property without it.
  */
 final class AnalyticsFactory {
   static final Path DEFAULT_DIRECTORY = Path.of(ConnectorLoader.DEFAULT_BASE_DIRECTORY);
-  private static final String NOT_SHOWN = "(not shown)";
   private static final Log LOG = LogFactory.getLog(AnalyticsFactory.class);
 
   private final AnalyticsProperties properties;
@@ -184,18 +183,18 @@ final class AnalyticsFactory {
     try {
       return Secrets.resolve(names, secrets);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException("analytics.http", NOT_SHOWN, e.getMessage());
+      throw new AnalyticsPropertyException("analytics.http", e.getMessage());
     }
   }
 
   private void require(String property, Set<String> referenced, Set<String> names) {
     for (String name : referenced) {
       if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        throw new InvalidConfigurationPropertyValueException(property, NOT_SHOWN,
+        throw new AnalyticsPropertyException(property,
             "invalid secret name \"" + name + "\" in ${{ secrets.NAME }}: use ASCII letters, digits and _");
       }
       if (secrets.get(name).isEmpty()) {
-        throw new InvalidConfigurationPropertyValueException(property, NOT_SHOWN,
+        throw new AnalyticsPropertyException(property,
             "secret " + name + " has no value: set " + EnvironmentSecrets.PREFIX + name + " or " + name
                 + " in the Spring Environment (application properties, environment variables, a secret store)");
       }
@@ -214,7 +213,7 @@ final class AnalyticsFactory {
       try {
         b.header(header.getKey(), resolved.render(value));
       } catch (IllegalArgumentException e) {
-        throw new InvalidConfigurationPropertyValueException(property, NOT_SHOWN, resolved.redact(e.getMessage()));
+        throw new AnalyticsPropertyException(property, resolved.redact(e.getMessage()));
       }
       if (HttpSink.isCredentialHeader(header.getKey())) b.redactValue(resolved.render(value));
     }
@@ -282,12 +281,12 @@ final class AnalyticsFactory {
       try {
         pipeline.step(uses, step.getSpec());
       } catch (IllegalArgumentException e) {
-        throw new InvalidConfigurationPropertyValueException(prefix + ".spec", NOT_SHOWN, resolved.redact(e.getMessage()));
+        throw new AnalyticsPropertyException(prefix + ".spec", resolved.redact(e.getMessage()));
       }
       try {
         transforms.add(pipeline.build());
       } catch (IllegalArgumentException | IllegalStateException e) {
-        throw new InvalidConfigurationPropertyValueException(prefix + ".spec", NOT_SHOWN, resolved.redact(e.getMessage()));
+        throw new AnalyticsPropertyException(prefix + ".spec", resolved.redact(e.getMessage()));
       }
     }
     return transforms;

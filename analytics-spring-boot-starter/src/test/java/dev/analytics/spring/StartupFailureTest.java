@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /** Missing and bad settings stop the start-up with a message naming the property as the user wrote it. */
 class StartupFailureTest {
@@ -91,6 +94,35 @@ class StartupFailureTest {
           assertFailure(context, "analytics.http.headers.Host", "not allowed");
           assertThat(messages(context)).doesNotContain(SECRET);
         });
+  }
+
+  @Test
+  void theStartupReportNamesAHeaderButNeverPrintsItsValue() {
+    withEndpoint("analytics.http.headers.Authorization=Bearer " + SECRET + " ${{ secrets.NOT_SET }}")
+        .run(context -> {
+          assertFailure(context, "analytics.http.headers.Authorization", "NOT_SET");
+          // Boot's analyzer for InvalidConfigurationPropertyValueException prints the value from the
+          // property source; the starter's own exception and analyzer do not.
+          FailureAnalysis analysis = new AnalyticsPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+          assertThat(analysis).isNotNull();
+          assertThat(analysis.getDescription()).contains("analytics.http.headers.Authorization").contains("NOT_SET")
+              .doesNotContain(SECRET);
+          assertThat(analysis.getAction()).doesNotContain(SECRET);
+        });
+  }
+
+  @Test
+  void theFailureAnalyzerIsRegistered() throws Exception {
+    List<String> registered = new ArrayList<>();
+    for (java.net.URL url : java.util.Collections.list(
+        getClass().getClassLoader().getResources(SpringFactoriesLoader.FACTORIES_RESOURCE_LOCATION))) {
+      java.util.Properties factories = new java.util.Properties();
+      try (java.io.InputStream in = url.openStream()) {
+        factories.load(in);
+      }
+      registered.add(factories.getProperty(FailureAnalyzer.class.getName(), ""));
+    }
+    assertThat(registered).anyMatch(names -> names.contains(AnalyticsPropertyFailureAnalyzer.class.getName()));
   }
 
   @Test

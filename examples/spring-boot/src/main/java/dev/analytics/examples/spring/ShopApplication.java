@@ -31,10 +31,11 @@ public class ShopApplication {
   public static void main(String[] args) {
     List<String> arguments = new ArrayList<>(Arrays.asList(args));
     SpringApplication application = new SpringApplication(ShopApplication.class);
+    AmplitudeReceiver receiver = null;
     boolean endpointGiven = arguments.stream().anyMatch(a -> a.startsWith("--analytics.http.endpoint="))
         || System.getenv("ANALYTICS_HTTP_ENDPOINT") != null;
     if (!endpointGiven) {
-      AmplitudeReceiver receiver = AmplitudeReceiver.create(DEMO_KEY).start();
+      receiver = AmplitudeReceiver.create(DEMO_KEY).start();
       Runtime.getRuntime().addShutdownHook(new Thread(receiver::close, "demo-receiver-stop"));
       DemoReceiver.set(receiver);
       arguments.add("--analytics.http.endpoint=" + receiver.endpoint());
@@ -43,6 +44,12 @@ public class ShopApplication {
       application.setDefaultProperties(Map.of("AMPLITUDE_API_TOKEN", DEMO_KEY));
       System.out.println("Amplitude-compatible receiver on " + receiver.endpoint());
     }
-    application.run(arguments.toArray(new String[0]));
+    try {
+      application.run(arguments.toArray(new String[0]));
+    } catch (RuntimeException e) {
+      // A failed start (a bad setting) must end the JVM: the receiver's threads would keep it alive.
+      if (receiver != null) receiver.close();
+      throw e;
+    }
   }
 }
