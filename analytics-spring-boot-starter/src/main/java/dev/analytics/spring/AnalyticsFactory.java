@@ -166,6 +166,9 @@ final class AnalyticsFactory {
     }
     Secrets resolved = resolveSecrets(http);
     HttpSink sink = httpSink(http, resolved);
+    if (!transformBeans.isEmpty() && !http.getTransforms().isEmpty()) {
+      LOG.info("analytics: using the application's Transform beans; analytics.http.transforms is not used");
+    }
     List<Transform> transforms = transformBeans.isEmpty() ? joltSteps(http, resolved) : transformBeans;
     set("analytics.http.name", http.getName(), name -> builder.sink(name, sink, transforms));
   }
