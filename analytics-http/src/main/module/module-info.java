@@ -5,10 +5,11 @@
 module dev.analytics.http {
   requires transitive dev.analytics.core;
   requires transitive java.net.http;
-  requires io.github.resilience4j.core;
-  requires io.github.resilience4j.retry;
+  // HttpSink.Builder.retryRegistry(RetryRegistry) and HttpSink.retryRegistry() are API.
+  requires transitive io.github.resilience4j.core;
+  requires transitive io.github.resilience4j.retry;
 
   exports dev.analytics.http;
 
-  provides dev.analytics.spi.SinkProvider with dev.analytics.http.internal.HttpSinkProvider;
+  provides dev.analytics.spi.SinkProvider with dev.analytics.http.connector.HttpSinkProvider;
 }

@@ -2,6 +2,7 @@ package dev.analytics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.analytics.internal.Engine;
+import dev.analytics.internal.Route;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -127,7 +128,7 @@ public final class Analytics implements Closeable {
     boolean shutdownHook;
     Clock clock = Clock.systemUTC();
     ObjectMapper objectMapper;
-    final Map<String, SinkRoute> sinks = new LinkedHashMap<>();
+    final Map<String, Route> sinks = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -247,7 +248,7 @@ public final class Analytics implements Closeable {
       for (int i = 0; i < copy.size(); i++) {
         Objects.requireNonNull(copy.get(i), "transforms[" + i + "] == null");
       }
-      sinks.put(name, new SinkRoute(name, sink, List.copyOf(copy)));
+      sinks.put(name, new Route(name, sink, copy));
       return this;
     }
 
@@ -289,10 +290,16 @@ public final class Analytics implements Closeable {
       int segment = effectiveSegmentBytes();
       int maxRecord = effectiveMaxRecordBytes(segment);
       ObjectMapper mapper = objectMapper != null ? objectMapper : new ObjectMapper();
-      Engine engine = Engine.open(new Engine.Config(
-          directory, durability, syncInterval, maxDiskBytes, segment, maxRecord, whenFull,
-          blockTimeout, closeTimeout, retryInitial, retryMax, listener, clock, mapper,
-          List.copyOf(sinks.values())).maxDeadLetterBytes(maxDeadLetterBytes));
+      Engine engine = Engine.open(new Engine.Config(directory)
+          .durability(durability, syncInterval)
+          .sizes(maxDiskBytes, segment, maxRecord, maxDeadLetterBytes)
+          .whenFull(whenFull, blockTimeout)
+          .closeTimeout(closeTimeout)
+          .retryBackoff(retryInitial, retryMax)
+          .listener(listener)
+          .clock(clock)
+          .mapper(mapper)
+          .sinks(List.copyOf(sinks.values())));
       Analytics analytics = new Analytics(engine);
       if (shutdownHook) engine.registerShutdownHook();
       return analytics;
@@ -334,31 +341,6 @@ public final class Analytics implements Closeable {
         throw new IllegalArgumentException(name + " out of range [" + min + ", " + max + "]: " + value);
       }
       return value;
-    }
-  }
-
-  /** A named sink and the transforms in front of it. */
-  public static final class SinkRoute {
-    private final String name;
-    private final Sink sink;
-    private final List<Transform> transforms;
-
-    SinkRoute(String name, Sink sink, List<Transform> transforms) {
-      this.name = name;
-      this.sink = sink;
-      this.transforms = transforms;
-    }
-
-    public String name() {
-      return name;
-    }
-
-    public Sink sink() {
-      return sink;
-    }
-
-    public List<Transform> transforms() {
-      return transforms;
     }
   }
 }

@@ -8,55 +8,31 @@ import java.util.Optional;
 /**
  * A record that can never succeed as it is: rejected by a sink, or failed by a transform. It keeps the
  * original envelope, so {@link DeadLetters#replay} can send it again with the same id.
+ *
+ * @param id the record's id, as assigned by {@code emit()}
+ * @param sink the name of the sink that rejected it
+ * @param reason why: the status and response excerpt, or the transform step and error; secrets masked
+ * @param time when it was dead-lettered
+ * @param envelope the stored envelope {@code {"id","timestamp","event"}}
+ * @param transformed the transformed value that was sent, secrets masked; empty when a transform failed
  */
-public final class DeadLetter {
-  private final String id;
-  private final String sink;
-  private final String reason;
-  private final Instant time;
-  private final JsonNode envelope;
-  private final JsonNode transformed;
-
-  public DeadLetter(
-      String id, String sink, String reason, Instant time, JsonNode envelope, JsonNode transformed) {
-    this.id = Objects.requireNonNull(id, "id == null");
-    this.sink = Objects.requireNonNull(sink, "sink == null");
-    this.reason = Objects.requireNonNull(reason, "reason == null");
-    this.time = Objects.requireNonNull(time, "time == null");
-    this.envelope = Objects.requireNonNull(envelope, "envelope == null");
-    this.transformed = transformed;
+public record DeadLetter(String id, String sink, String reason, Instant time, JsonNode envelope,
+    Optional<JsonNode> transformed) {
+  public DeadLetter {
+    Objects.requireNonNull(id, "id == null");
+    Objects.requireNonNull(sink, "sink == null");
+    Objects.requireNonNull(reason, "reason == null");
+    Objects.requireNonNull(time, "time == null");
+    Objects.requireNonNull(envelope, "envelope == null");
+    Objects.requireNonNull(transformed, "transformed == null (use Optional.empty())");
   }
 
-  /** The record's id, as assigned by {@code emit()}. */
-  public String id() {
-    return id;
+  /** A dead letter whose transformed value may be absent ({@code null}). */
+  public DeadLetter(String id, String sink, String reason, Instant time, JsonNode envelope, JsonNode transformed) {
+    this(id, sink, reason, time, envelope, Optional.ofNullable(transformed));
   }
 
-  /** The name of the sink that rejected it. */
-  public String sink() {
-    return sink;
-  }
-
-  /** Why: the status and response excerpt, or the transform step and error. Secrets are masked. */
-  public String reason() {
-    return reason;
-  }
-
-  /** When it was dead-lettered. */
-  public Instant time() {
-    return time;
-  }
-
-  /** The stored envelope {@code {"id","timestamp","event"}}. */
-  public JsonNode envelope() {
-    return envelope;
-  }
-
-  /** The transformed value that was sent, with secrets masked; empty when a transform failed. */
-  public Optional<JsonNode> transformed() {
-    return Optional.ofNullable(transformed);
-  }
-
+  /** Without the values (the envelope may hold personal data): id, sink, reason and time. */
   @Override
   public String toString() {
     return "DeadLetter{id=" + id + ", sink=" + sink + ", reason=" + reason + ", time=" + time + "}";

@@ -1,106 +1,103 @@
 package dev.analytics;
 
 import java.time.Duration;
+import java.util.Objects;
 
-/** A snapshot of an {@link Analytics} instance's counters, from {@link Analytics#stats()}. */
-public final class Stats {
-  private final long queuedRecords;
-  private final long queuedBytes;
-  private final Duration oldestQueuedAge;
-  private final long emitted;
-  private final long delivered;
-  private final long retried;
-  private final long deadLettered;
-  private final long dropped;
-  private final long corruptSkipped;
-  private final long storageErrors;
-
-  /** For implementations and tests; users get instances from {@link Analytics#stats()}. */
-  public Stats(
-      long queuedRecords,
-      long queuedBytes,
-      Duration oldestQueuedAge,
-      long emitted,
-      long delivered,
-      long retried,
-      long deadLettered,
-      long dropped,
-      long corruptSkipped,
-      long storageErrors) {
-    this.queuedRecords = queuedRecords;
-    this.queuedBytes = queuedBytes;
-    this.oldestQueuedAge = oldestQueuedAge;
-    this.emitted = emitted;
-    this.delivered = delivered;
-    this.retried = retried;
-    this.deadLettered = deadLettered;
-    this.dropped = dropped;
-    this.corruptSkipped = corruptSkipped;
-    this.storageErrors = storageErrors;
+/**
+ * A snapshot of an {@link Analytics} instance's counters, from {@link Analytics#stats()}: what waits in
+ * the log ({@link Backlog}), what flowed through it ({@link Flow}), and what went wrong
+ * ({@link Problems}). The counts are since this instance started; the backlog is what is on disk now.
+ *
+ * @param backlog records waiting in the log
+ * @param flow records accepted, delivered, retried and dead-lettered
+ * @param problems drops, corruption and storage errors
+ */
+public record Stats(Backlog backlog, Flow flow, Problems problems) {
+  public Stats {
+    Objects.requireNonNull(backlog, "backlog == null");
+    Objects.requireNonNull(flow, "flow == null");
+    Objects.requireNonNull(problems, "problems == null");
   }
+
+  /**
+   * What waits in the log, not yet delivered or dead-lettered by every sink.
+   *
+   * @param records records from the slowest sink's cursor to the end
+   * @param bytes their bytes on disk (frames), from the slowest sink's cursor to the end
+   * @param oldestAge how long the oldest of them has waited; zero when nothing waits
+   */
+  public record Backlog(long records, long bytes, Duration oldestAge) {
+    public Backlog {
+      Objects.requireNonNull(oldestAge, "oldestAge == null");
+    }
+  }
+
+  /**
+   * Records through the instance since it started.
+   *
+   * @param emitted events accepted by {@code emit()}
+   * @param delivered records delivered, summed over sinks
+   * @param retried records sent again after a "retry later", summed over sinks
+   * @param deadLettered records written to the dead-letter log
+   */
+  public record Flow(long emitted, long delivered, long retried, long deadLettered) {}
+
+  /**
+   * What went wrong since the instance started.
+   *
+   * @param dropped events dropped by the when-full policy
+   * @param corruptSkipped records lost to corruption or missing segments, skipped when reading the log
+   * @param storageErrors failed writes or fsyncs of the log (full disk, I/O errors)
+   */
+  public record Problems(long dropped, long corruptSkipped, long storageErrors) {}
 
   /** Records in the log not yet delivered or dead-lettered by every sink. */
   public long queuedRecords() {
-    return queuedRecords;
+    return backlog.records();
   }
 
   /** Bytes of the log from the slowest sink's cursor to the end. */
   public long queuedBytes() {
-    return queuedBytes;
+    return backlog.bytes();
   }
 
   /** How long the oldest queued record has waited; zero when nothing is queued. */
   public Duration oldestQueuedAge() {
-    return oldestQueuedAge;
+    return backlog.oldestAge();
   }
 
   /** Events accepted by {@code emit()} since this instance started. */
   public long emitted() {
-    return emitted;
+    return flow.emitted();
   }
 
   /** Records delivered, summed over sinks, since this instance started. */
   public long delivered() {
-    return delivered;
+    return flow.delivered();
   }
 
   /** Records sent again after a "retry later", summed over sinks. */
   public long retried() {
-    return retried;
+    return flow.retried();
   }
 
   /** Records written to the dead-letter log. */
   public long deadLettered() {
-    return deadLettered;
+    return flow.deadLettered();
   }
 
   /** Events dropped by the when-full policy. */
   public long dropped() {
-    return dropped;
+    return problems.dropped();
   }
 
-  /** Corrupt records skipped when reading the log. */
+  /** Records lost to corruption or missing segments, skipped when reading the log. */
   public long corruptSkipped() {
-    return corruptSkipped;
+    return problems.corruptSkipped();
   }
 
   /** Failed writes or fsyncs of the log (full disk, I/O errors). */
   public long storageErrors() {
-    return storageErrors;
-  }
-
-  @Override
-  public String toString() {
-    return "Stats{queuedRecords=" + queuedRecords
-        + ", queuedBytes=" + queuedBytes
-        + ", oldestQueuedAge=" + oldestQueuedAge
-        + ", emitted=" + emitted
-        + ", delivered=" + delivered
-        + ", retried=" + retried
-        + ", deadLettered=" + deadLettered
-        + ", dropped=" + dropped
-        + ", corruptSkipped=" + corruptSkipped
-        + ", storageErrors=" + storageErrors
-        + "}";
+    return problems.storageErrors();
   }
 }

@@ -22,7 +22,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -30,6 +34,12 @@ import java.util.function.Predicate;
  * before the dispatcher moves its cursor past the records, so a rejected record is never in neither
  * place. Replay and purge rewrite the file atomically. Volumes are small (records that can never
  * succeed), so simplicity wins over speed here.
+ *
+ * <p>Idempotent by sink and record id (guarantee 9): a crash after the dead letter is written and
+ * before the cursor moves makes the dispatcher read the record again; it finds it here
+ * ({@link #contains}) and neither sends nor dead-letters it again, and {@link #append} skips a letter
+ * already kept. Files written before that may hold a record twice: {@link #list} and {@link #replay}
+ * show and send it once.
  *
  * <pre>
  * {"id":"…","sink":"…","reason":"…","time":"…","envelope":{…},"transformed":{…}}   ("transformed" optional)
@@ -44,6 +54,8 @@ final class DeadLetterFile implements DeadLetters {
   private final ObjectMapper mapper;
   private final EventLog log;
   private final long maxBytes;
+  /** Sink and id of every letter in the file, except those a replay in progress has taken out. */
+  private final Set<String> kept = ConcurrentHashMap.newKeySet();
 
   DeadLetterFile(Path directory, Storage storage, ObjectMapper mapper, EventLog log, long maxBytes)
       throws IOException {
@@ -59,6 +71,20 @@ final class DeadLetterFile implements DeadLetters {
     FilePermissions.createOwnerOnlyFile(file);
     storage.syncDirectory(directory); // the file's name must outlive a power loss before any cursor moves
     cutTornLine();
+    for (Line line : readLines()) if (line.letter != null) kept.add(key(line.letter));
+  }
+
+  private static String key(DeadLetter letter) {
+    return key(letter.sink(), letter.id());
+  }
+
+  private static String key(String sink, String id) {
+    return sink + '\n' + id;
+  }
+
+  /** Whether {@code sink} has dead-lettered the record {@code id} already (and it is not being replayed). */
+  boolean contains(String sink, String id) {
+    return kept.contains(key(sink, id));
   }
 
   /** A crash mid-append can leave a last line without its newline: cut it so the next append starts clean. */
@@ -77,11 +103,16 @@ final class DeadLetterFile implements DeadLetters {
     }
   }
 
-  /** Appends and fsyncs {@code letters}. */
-  synchronized void append(List<DeadLetter> letters) throws IOException {
-    if (letters.isEmpty()) return;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  /** Appends and fsyncs the letters not kept already; returns those it appended. */
+  synchronized List<DeadLetter> append(List<DeadLetter> letters) throws IOException {
+    List<DeadLetter> fresh = new ArrayList<>(letters.size());
+    Set<String> keys = new HashSet<>();
     for (DeadLetter letter : letters) {
+      if (!kept.contains(key(letter)) && keys.add(key(letter))) fresh.add(letter);
+    }
+    if (fresh.isEmpty()) return fresh;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (DeadLetter letter : fresh) {
       bytes.write(mapper.writeValueAsBytes(toJson(letter)));
       bytes.write('\n');
     }
@@ -96,12 +127,15 @@ final class DeadLetterFile implements DeadLetters {
       while (buffer.hasRemaining()) channel.write(buffer);
       storage.sync(channel);
     }
+    kept.addAll(keys);
+    return fresh;
   }
 
   @Override
   public synchronized List<DeadLetter> list() {
     List<DeadLetter> letters = new ArrayList<>();
-    for (Line line : readLines()) if (line.letter != null) letters.add(line.letter);
+    Set<String> seen = new HashSet<>();
+    for (Line line : readLines()) if (line.letter != null && seen.add(key(line.letter))) letters.add(line.letter);
     return letters;
   }
 
@@ -143,37 +177,56 @@ final class DeadLetterFile implements DeadLetters {
   @Override
   public int replay(Predicate<DeadLetter> which) {
     Objects.requireNonNull(which, "which == null");
-    List<Line> chosen = new ArrayList<>();
+    // One append per record id, however many lines (sinks, or duplicates from older versions) hold it.
+    Map<String, List<Line>> chosen = new LinkedHashMap<>();
     synchronized (this) {
-      for (Line line : readLines()) if (line.letter != null && which.test(line.letter)) chosen.add(line);
+      for (Line line : readLines()) {
+        if (line.letter != null && which.test(line.letter)) {
+          chosen.computeIfAbsent(line.letter.id(), id -> new ArrayList<>()).add(line);
+        }
+      }
+      // Taken out before the record is appended again, so the dispatcher sends the replayed copy; a
+      // crash before the lines are removed puts them back at the next start, and the dispatcher then
+      // skips that copy: the record stays dead-lettered once, to be replayed again.
+      for (List<Line> lines : chosen.values()) for (Line line : lines) kept.remove(key(line.letter));
     }
     // Appended outside the monitor: a full log (BLOCK) waits for the dispatcher, which needs the
-    // monitor to dead-letter. Removed only once appended: a crash in between replays twice, never loses.
+    // monitor to dead-letter.
     Map<String, Integer> appended = new HashMap<>();
     int count = 0;
     try {
-      for (Line line : chosen) {
-        JsonNode envelope = line.letter.envelope();
+      for (List<Line> lines : chosen.values()) {
+        DeadLetter letter = lines.get(0).letter;
+        JsonNode envelope = letter.envelope();
         byte[] event;
         try {
           event = mapper.writeValueAsBytes(envelope.path("event"));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-        if (log.appendExisting(envelope.path("id").asText(line.letter.id()), envelope.path("timestamp").asText(), event)) {
-          appended.merge(line.text, 1, Integer::sum);
+        if (log.appendExisting(envelope.path("id").asText(letter.id()), envelope.path("timestamp").asText(), event)) {
+          for (Line line : lines) appended.merge(line.text, 1, Integer::sum);
           count++;
-        } // else DROP_NEWEST dropped it: the dead letter stays
+        } else { // DROP_NEWEST dropped it: the dead letter stays
+          for (Line line : lines) kept.add(key(line.letter));
+        }
       }
       if (count > 0) log.sync();
     } finally {
-      if (!appended.isEmpty()) {
-        synchronized (this) {
-          removeLines(appended);
-        }
+      synchronized (this) {
+        if (!appended.isEmpty()) removeLines(appended);
+        rebuildKept();
       }
     }
     return count;
+  }
+
+  /** After a rewrite or a failed replay: the index is what the file holds. */
+  private void rebuildKept() {
+    Set<String> now = new HashSet<>();
+    for (Line line : readLines()) if (line.letter != null) now.add(key(line.letter));
+    kept.retainAll(now);
+    kept.addAll(now);
   }
 
   @Override
@@ -187,7 +240,10 @@ final class DeadLetterFile implements DeadLetters {
         count++;
       }
     }
-    if (count > 0) removeLines(chosen);
+    if (count > 0) {
+      removeLines(chosen);
+      rebuildKept();
+    }
     return count;
   }
 

@@ -35,6 +35,8 @@ final class Dispatcher implements Runnable {
   private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
   private static final long CURSOR_WRITE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long READ_BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long READ_BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final java.time.Duration MAX_RETRY_AFTER = java.time.Duration.ofHours(1);
   /**
    * Reads back what emit() wrote: the envelope adds a level of nesting to an event that Jackson's
@@ -75,12 +77,14 @@ final class Dispatcher implements Runnable {
   private final SinkContext context = new SinkContext();
   private volatile boolean stopping;
   private volatile long ackedSeq;
-  private volatile long readSeq;
   private volatile long flushUpTo;
   private volatile long oldestPendingMillis;
   private long persistedSeq;
   private long lastCursorWrite;
   private long lingerStart;
+  /** Reads that found nothing although the log has records past the reader; reset by any progress. */
+  private int fruitlessReads;
+  private long readBackoffUntil;
 
   Dispatcher(String name, Sink sink, List<Transform> transforms, EventLog log, long startSeq,
       CursorStore cursors, DeadLetterFile deadLetters, ObjectMapper mapper, Backoff backoff,
@@ -102,7 +106,6 @@ final class Dispatcher implements Runnable {
     this.maxInFlight = Math.max(1, sink.maxInFlight());
     this.lingerNanos = Math.max(0, sink.linger().toNanos());
     this.ackedSeq = startSeq;
-    this.readSeq = startSeq;
     this.persistedSeq = startSeq;
     this.thread = new Thread(this, "analytics-dispatcher-" + name);
     this.thread.setDaemon(true);
@@ -117,9 +120,12 @@ final class Dispatcher implements Runnable {
     return ackedSeq;
   }
 
-  /** Every record below this seq has been read into memory (and will be delivered or dead-lettered). */
+  /**
+   * Every record below this seq has been read into memory (and will be delivered or dead-lettered).
+   * The reader's own position, which moves while it reads: what DROP_OLDEST must not count.
+   */
   long readSeq() {
-    return readSeq;
+    return reader.nextSeq();
   }
 
   /** Millis timestamp of the oldest record in the window, or 0. */
@@ -271,7 +277,7 @@ final class Dispatcher implements Runnable {
         letters.add(new DeadLetter(item.record.id(), name, redact(item.rejection), now,
             item.record.value(), item.transformed == null ? null : redactJson(item.transformed.value())));
       }
-      deadLetters.append(letters);
+      letters = deadLetters.append(letters); // without those dead-lettered before a crash
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "cannot write dead letters for sink " + name + "; will retry", e);
       return false;
@@ -336,10 +342,15 @@ final class Dispatcher implements Runnable {
         if (deadline - now > 0) return deadline;
       }
       lingerStart = 0;
+      if (readBackoffUntil - now > 0) return 0;
       List<LogReader.Entry> entries = new ArrayList<>(Math.min(maxBatch, (int) Math.min(available, Integer.MAX_VALUE)));
+      long before = reader.nextSeq();
       reader.read(maxBatch, entries);
-      readSeq = reader.nextSeq();
-      if (entries.isEmpty()) return 0;
+      if (entries.isEmpty()) {
+        if (reader.nextSeq() == before) backOffReading(now);
+        return 0;
+      }
+      fruitlessReads = 0;
       Batch batch = new Batch(reader.nextSeq());
       window.addLast(batch);
       List<Item> sendable = new ArrayList<>(entries.size());
@@ -361,6 +372,23 @@ final class Dispatcher implements Runnable {
     return 0;
   }
 
+  /**
+   * The log says records follow, but the reader found none and moved nowhere: something is wrong with
+   * the file under it (damaged in place, removed from outside). Waits longer each time instead of
+   * spinning, and says so once per episode.
+   */
+  private void backOffReading(long now) {
+    fruitlessReads++;
+    long delay = READ_BACKOFF_MIN_NANOS << Math.min(fruitlessReads - 1, 7);
+    readBackoffUntil = now + Math.min(delay, READ_BACKOFF_MAX_NANOS);
+    if (fruitlessReads == 1) {
+      LOG.log(System.Logger.Level.WARNING, "sink " + name + ": the log has records up to seq " + (log.nextSeq() - 1)
+          + " but none can be read at seq " + reader.nextSeq() + " (" + reader.describePosition()
+          + "); retrying with backoff");
+    }
+  }
+
+  /** The record ready to send, or null if it is unreadable (reported) or dead-lettered already. */
   private Item toItem(LogReader.Entry entry) {
     JsonNode envelope;
     Record record;
@@ -372,6 +400,8 @@ final class Dispatcher implements Runnable {
       log.reportUnreadable(entry.seq, String.valueOf(e));
       return null;
     }
+    // Dead-lettered before a crash that came ahead of the cursor write (guarantee 9): already done.
+    if (deadLetters.contains(name, record.id())) return null;
     Item item = new Item(record);
     JsonNode value = envelope;
     for (int i = 0; i < transforms.size(); i++) {
@@ -453,7 +483,8 @@ final class Dispatcher implements Runnable {
     for (Batch batch : window) {
       if (!batch.done && !batch.inFlight && batch.pending != null) wait = Math.min(wait, batch.retryAt - now);
     }
-    boolean canRead = window.size() < maxInFlight && lingerDeadline == 0;
+    boolean canRead = window.size() < maxInFlight && lingerDeadline == 0 && readBackoffUntil - now <= 0;
+    if (window.size() < maxInFlight && readBackoffUntil - now > 0) wait = Math.min(wait, readBackoffUntil - now);
     if (canRead && log.nextSeq() > reader.nextSeq()) return;
     if (wait <= 0) return;
     parked.set(true);

@@ -1,7 +1,6 @@
 package dev.analytics.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.analytics.Analytics;
 import dev.analytics.DeadLetters;
 import dev.analytics.Durability;
 import dev.analytics.Listener;
@@ -28,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The running instance behind {@link Analytics}: owns the directory lock, the event log, the
+ * The running instance behind {@code dev.analytics.Analytics}: owns the directory lock, the event log, the
  * background syncer, one dispatcher per sink and the dead-letter log.
  *
  * <pre>
@@ -41,49 +40,82 @@ import java.util.concurrent.TimeUnit;
 public final class Engine {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
-  /** Everything {@link Analytics.Builder} validated. */
+  /**
+   * Everything the public builder validated, set by name. The engine never reads the builder itself, so
+   * nothing internal depends on {@code Analytics}.
+   */
   public static final class Config {
     final Path directory;
-    final Durability durability;
-    final Duration syncInterval;
-    final long maxDiskBytes;
-    final int segmentBytes;
-    final int maxRecordBytes;
-    final WhenFull whenFull;
-    final Duration blockTimeout;
-    final Duration closeTimeout;
-    final Duration retryInitial;
-    final Duration retryMax;
-    final Listener listener;
-    final Clock clock;
-    final ObjectMapper mapper;
-    final List<Analytics.SinkRoute> sinks;
+    Durability durability = Durability.PERIODIC;
+    Duration syncInterval = Duration.ofSeconds(1);
+    long maxDiskBytes = 1L << 30;
+    int segmentBytes = 16 << 20;
+    int maxRecordBytes = 1 << 20;
+    long maxDeadLetterBytes = 64L << 20;
+    WhenFull whenFull = WhenFull.BLOCK;
+    Duration blockTimeout = Duration.ofSeconds(5);
+    Duration closeTimeout = Duration.ofSeconds(5);
+    Duration retryInitial = Duration.ofMillis(500);
+    Duration retryMax = Duration.ofMinutes(1);
+    Listener listener = Listener.NONE;
+    Clock clock = Clock.systemUTC();
+    ObjectMapper mapper = new ObjectMapper();
+    List<Route> sinks = List.of();
     Storage storage = Storage.DEFAULT;
-    long maxDeadLetterBytes = Analytics.Builder.DEFAULT_MAX_DEAD_LETTER_BYTES;
 
-    public Config(Path directory, Durability durability, Duration syncInterval, long maxDiskBytes,
-        int segmentBytes, int maxRecordBytes, WhenFull whenFull, Duration blockTimeout,
-        Duration closeTimeout, Duration retryInitial, Duration retryMax, Listener listener,
-        Clock clock, ObjectMapper mapper, List<Analytics.SinkRoute> sinks) {
-      this.directory = directory;
+    public Config(Path directory) {
+      this.directory = java.util.Objects.requireNonNull(directory, "directory == null");
+    }
+
+    public Config durability(Durability durability, Duration syncInterval) {
       this.durability = durability;
       this.syncInterval = syncInterval;
+      return this;
+    }
+
+    /** Disk budget: the log's cap and segment size, the largest record, the dead-letter log's cap. */
+    public Config sizes(long maxDiskBytes, int segmentBytes, int maxRecordBytes, long maxDeadLetterBytes) {
       this.maxDiskBytes = maxDiskBytes;
       this.segmentBytes = segmentBytes;
       this.maxRecordBytes = maxRecordBytes;
-      this.whenFull = whenFull;
-      this.blockTimeout = blockTimeout;
-      this.closeTimeout = closeTimeout;
-      this.retryInitial = retryInitial;
-      this.retryMax = retryMax;
-      this.listener = listener;
-      this.clock = clock;
-      this.mapper = mapper;
-      this.sinks = sinks;
+      this.maxDeadLetterBytes = maxDeadLetterBytes;
+      return this;
     }
 
-    public Config maxDeadLetterBytes(long bytes) {
-      this.maxDeadLetterBytes = bytes;
+    public Config whenFull(WhenFull whenFull, Duration blockTimeout) {
+      this.whenFull = whenFull;
+      this.blockTimeout = blockTimeout;
+      return this;
+    }
+
+    public Config closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = closeTimeout;
+      return this;
+    }
+
+    public Config retryBackoff(Duration initial, Duration max) {
+      this.retryInitial = initial;
+      this.retryMax = max;
+      return this;
+    }
+
+    public Config listener(Listener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    public Config clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Config mapper(ObjectMapper mapper) {
+      this.mapper = mapper;
+      return this;
+    }
+
+    public Config sinks(List<Route> sinks) {
+      this.sinks = List.copyOf(sinks);
       return this;
     }
 
@@ -146,7 +178,7 @@ public final class Engine {
   private void createDispatchers(CursorStore cursors) {
     Backoff backoff = new Backoff(config.retryInitial, config.retryMax, () -> ThreadLocalRandom.current().nextDouble());
     long first = log.firstSeq();
-    for (Analytics.SinkRoute route : config.sinks) {
+    for (Route route : config.sinks) {
       long saved = cursors.read(route.name());
       long start = Math.max(saved < 0 ? first : saved, first);
       start = Math.min(start, log.nextSeq());
@@ -246,9 +278,11 @@ public final class Engine {
     Duration age = queued == 0 || oldest == 0
         ? Duration.ZERO
         : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
-    return new Stats(queued, queued == 0 ? 0 : log.bytesFrom(acked), age, counters.emitted.sum(),
-        counters.delivered.sum(), counters.retried.sum(), counters.deadLettered.sum(), log.dropped(),
-        log.corruptSkipped(), log.storageErrors());
+    return new Stats(
+        new Stats.Backlog(queued, queued == 0 ? 0 : log.bytesFrom(acked), age),
+        new Stats.Flow(counters.emitted.sum(), counters.delivered.sum(), counters.retried.sum(),
+            counters.deadLettered.sum()),
+        new Stats.Problems(log.dropped(), log.corruptSkipped(), log.storageErrors()));
   }
 
   public DeadLetters deadLetters() {
@@ -267,7 +301,7 @@ public final class Engine {
     try {
       flush(config.closeTimeout);
       for (Dispatcher dispatcher : dispatchers) dispatcher.stop(TimeUnit.SECONDS.toMillis(5));
-      for (Analytics.SinkRoute route : config.sinks) {
+      for (Route route : config.sinks) {
         try {
           route.sink().close();
         } catch (RuntimeException e) {

@@ -1,17 +1,13 @@
 package dev.analytics.testsupport;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.analytics.Analytics;
 import dev.analytics.Durability;
 import dev.analytics.Listener;
 import dev.analytics.Sink;
-import dev.analytics.Transform;
 import dev.analytics.WhenFull;
 import dev.analytics.internal.Engine;
+import dev.analytics.internal.Route;
 import dev.analytics.internal.log.Storage;
-import java.lang.reflect.Constructor;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,25 +34,14 @@ public final class Engines {
   }
 
   public static Engine open(Path directory, Storage storage, Settings s, String sinkName, Sink sink) {
-    Engine.Config config = new Engine.Config(directory, s.durability, s.syncInterval, s.maxDiskBytes,
-        s.segmentBytes, s.maxRecordBytes, s.whenFull, s.blockTimeout, s.closeTimeout, s.retryInitial,
-        s.retryMax, s.listener, Clock.systemUTC(), new ObjectMapper(), List.of(route(sinkName, sink)))
-        .storage(storage);
-    return Engine.open(config);
-  }
-
-  /**
-   * {@code Engine.Config} is public but its {@code SinkRoute} constructor is package-private to
-   * {@code dev.analytics}; tests outside that package reach it reflectively.
-   */
-  private static Analytics.SinkRoute route(String name, Sink sink) {
-    try {
-      Constructor<Analytics.SinkRoute> constructor =
-          Analytics.SinkRoute.class.getDeclaredConstructor(String.class, Sink.class, List.class);
-      constructor.setAccessible(true);
-      return constructor.newInstance(name, sink, List.<Transform>of());
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError("cannot build a SinkRoute", e);
-    }
+    return Engine.open(new Engine.Config(directory)
+        .durability(s.durability, s.syncInterval)
+        .sizes(s.maxDiskBytes, s.segmentBytes, s.maxRecordBytes, 64L << 20)
+        .whenFull(s.whenFull, s.blockTimeout)
+        .closeTimeout(s.closeTimeout)
+        .retryBackoff(s.retryInitial, s.retryMax)
+        .listener(s.listener)
+        .sinks(List.of(new Route(sinkName, sink, List.of())))
+        .storage(storage));
   }
 }

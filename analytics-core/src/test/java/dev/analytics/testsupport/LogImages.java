@@ -56,6 +56,11 @@ public final class LogImages {
     }
   }
 
+  /** A report as a test's own listener heard it. */
+  public static Corruption corruption(Path segment, long offset, long skippedRecords, String detail) {
+    return new Corruption(segment, offset, skippedRecords, detail);
+  }
+
   /** What a reopen delivered and reported. */
   public static final class Reopened {
     public final List<String> delivered;

@@ -4,9 +4,13 @@ import dev.analytics.Outcome;
 import dev.analytics.Record;
 import dev.analytics.Secrets;
 import dev.analytics.Sink;
+import dev.analytics.http.internal.BodyShape;
 import dev.analytics.http.internal.Delivery;
 import dev.analytics.http.internal.DeliveryConfig;
+import dev.analytics.http.internal.Redactor;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +32,12 @@ import java.util.function.DoubleSupplier;
  * {@link Outcome} per record. Nothing is ever counted as delivered without a 2xx, and nothing retryable
  * is ever rejected: when the short retries are used up the records go back to the core as "retry later".
  * 401, 403, 407 (and Amplitude's invalid key) and 404, 405, 410 (a wrong endpoint or method) are
- * configuration faults: reported, held, retried slowly.
+ * configuration faults: reported, held, retried slowly. A 413 for a single record within
+ * {@link Builder#maxRequestBytes} is the endpoint's fault too: the record is held and dead-lettered only
+ * if the endpoint keeps refusing it for {@link Builder#payloadTooLargeTimeout}.
+ *
+ * <p>Inside, each request goes through a chain of small policies (gzip, retry, the exchange; then
+ * Amplitude's rules, endpoint faults, splitting, 413, status), the way OkHttp's interceptors wrap a call.
  *
  * <pre>{@code
  * HttpSink sink = HttpSink.builder()
@@ -36,6 +45,9 @@ import java.util.function.DoubleSupplier;
  *     .build();
  * }</pre>
  */
+// Over 400 lines for one reason: HttpSink.Builder, public API under that name, documents its ~30
+// settings (default and range each) in this file. The sink itself is thin; its machinery is the chain
+// in dev.analytics.http.internal (see Delivery).
 public final class HttpSink implements Sink {
   public static final String DEFAULT_METHOD = "POST";
   public static final String DEFAULT_USER_AGENT = "dev.analytics-http/0.1.0";
@@ -46,6 +58,8 @@ public final class HttpSink implements Sink {
   /** Attempts per request, the first one included, before records go back to the core. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
   public static final Duration DEFAULT_FAULT_RETRY_DELAY = Duration.ofSeconds(60);
+  /** How long a record within the size limit may be refused with 413 before it is dead-lettered. */
+  public static final Duration DEFAULT_PAYLOAD_TOO_LARGE_TIMEOUT = Duration.ofHours(1);
   public static final int DEFAULT_GZIP_MIN_BYTES = 4096;
   public static final int DEFAULT_MAX_BATCH_RECORDS = 500;
   public static final int DEFAULT_MAX_IN_FLIGHT = 4;
@@ -77,11 +91,25 @@ public final class HttpSink implements Sink {
       h.add(0, Map.entry("Content-Type", "application/json"));
     }
     this.headers = List.copyOf(h);
-    this.delivery = new Delivery(new DeliveryConfig(
-        b.endpoint, b.method, headers, b.userAgent, b.connectTimeout, b.requestTimeout,
-        b.backoffMin, b.backoffMax, b.maxAttempts, b.faultRetryDelay, b.gzip, b.gzipMinBytes,
-        b.maxConcurrentRequests, maxRequestRecords, maxRequestBytes, b.bodyMode, amp,
-        b.secrets, List.copyOf(b.redactValues), b.clock, b.scheduler, b.jitter, b.name));
+    this.delivery = new Delivery(deliveryConfig(b, headers, maxRequestRecords, maxRequestBytes, amp));
+  }
+
+  private static DeliveryConfig deliveryConfig(
+      Builder b, List<Map.Entry<String, String>> headers, int maxRequestRecords, int maxRequestBytes, boolean amp) {
+    BodyShape shape = switch (b.bodyMode.kind()) {
+      case PER_RECORD -> BodyShape.PER_RECORD;
+      case JSON_ARRAY -> BodyShape.JSON_ARRAY;
+      case MERGE_ON_ARRAY_FIELD -> BodyShape.MERGE_ON_ARRAY_FIELD;
+    };
+    return new DeliveryConfig(
+        new DeliveryConfig.Target(b.endpoint, b.method, headers, b.userAgent, b.requestTimeout, b.maxConcurrentRequests),
+        new DeliveryConfig.Retries(b.maxAttempts, b.backoffMin, b.backoffMax, b.jitter,
+            b.retryRegistry != null ? b.retryRegistry : RetryRegistry.ofDefaults()),
+        new DeliveryConfig.Bodies(shape, b.bodyMode.field(), maxRequestRecords, maxRequestBytes, b.gzip, b.gzipMinBytes),
+        new DeliveryConfig.Holds(b.faultRetryDelay, b.payloadTooLargeTimeout),
+        new DeliveryConfig.Collaborators(b.name, b.clock, b.scheduler, b.httpClient, b.connectTimeout,
+            new Redactor(b.secrets, headers, List.copyOf(b.redactValues))),
+        amp);
   }
 
   public static Builder builder() {
@@ -200,6 +228,19 @@ public final class HttpSink implements Sink {
     return config.maxConcurrentRequests;
   }
 
+  /** See {@link Builder#payloadTooLargeTimeout}. */
+  public Duration payloadTooLargeTimeout() {
+    return config.payloadTooLargeTimeout;
+  }
+
+  /**
+   * The registry this sink's in-request {@code Retry} is registered in, as
+   * {@code analytics-http-<name>}: hand it to resilience4j's metrics or subscribe to its events.
+   */
+  public RetryRegistry retryRegistry() {
+    return delivery.retryRegistry();
+  }
+
   @Override
   public String toString() {
     return describe();
@@ -223,6 +264,7 @@ public final class HttpSink implements Sink {
     Duration backoffMax = DEFAULT_BACKOFF_MAX;
     int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     Duration faultRetryDelay = DEFAULT_FAULT_RETRY_DELAY;
+    Duration payloadTooLargeTimeout = DEFAULT_PAYLOAD_TOO_LARGE_TIMEOUT;
     boolean gzip = true;
     int gzipMinBytes = DEFAULT_GZIP_MIN_BYTES;
     int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
@@ -238,6 +280,8 @@ public final class HttpSink implements Sink {
     Clock clock = Clock.systemUTC();
     ScheduledExecutorService scheduler;
     DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+    HttpClient httpClient; // null: the sink builds and owns one
+    RetryRegistry retryRegistry; // null: a registry of the sink's own
     String name = "http-sink";
 
     private Builder() {}
@@ -253,6 +297,7 @@ public final class HttpSink implements Sink {
       backoffMax = o.backoffMax;
       maxAttempts = o.maxAttempts;
       faultRetryDelay = o.faultRetryDelay;
+      payloadTooLargeTimeout = o.payloadTooLargeTimeout;
       gzip = o.gzip;
       gzipMinBytes = o.gzipMinBytes;
       maxBatchRecords = o.maxBatchRecords;
@@ -268,6 +313,8 @@ public final class HttpSink implements Sink {
       clock = o.clock;
       scheduler = o.scheduler;
       jitter = o.jitter;
+      httpClient = o.httpClient;
+      retryRegistry = o.retryRegistry;
       name = o.name;
     }
 
@@ -331,7 +378,7 @@ public final class HttpSink implements Sink {
       return this;
     }
 
-    /** TCP (and TLS) connect timeout. Default 1 s; 1 ms to 10 min. */
+    /** TCP (and TLS) connect timeout. Default 1 s; 1 ms to 10 min. Not used with {@link #httpClient}. */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = requireRange("connectTimeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(10));
       return this;
@@ -369,6 +416,20 @@ public final class HttpSink implements Sink {
     /** How long records wait after a configuration fault (401, 403, 407, 404, 405, 410, invalid key). Default 60 s. */
     public Builder faultRetryDelay(Duration delay) {
       this.faultRetryDelay = requireRange("faultRetryDelay", delay, Duration.ZERO, Duration.ofHours(24));
+      return this;
+    }
+
+    /**
+     * How long the endpoint may keep answering 413 (payload too large) to a request holding a single
+     * record within {@link #maxRequestBytes} before that record is dead-lettered. Such a 413 is the
+     * endpoint's fault (a proxy's smaller limit, an overloaded server): until then the record is held and
+     * retried with the core's backoff, and the fault is reported once per incident. Measured with
+     * {@link #clock} from the first refusal this sink saw. A record larger than {@code maxRequestBytes}
+     * is rejected at its first 413. Default 1 h; 0 (dead-letter at the first 413, as before this
+     * setting) to 7 days.
+     */
+    public Builder payloadTooLargeTimeout(Duration timeout) {
+      this.payloadTooLargeTimeout = requireRange("payloadTooLargeTimeout", timeout, Duration.ZERO, Duration.ofDays(7));
       return this;
     }
 
@@ -461,7 +522,10 @@ public final class HttpSink implements Sink {
       return this;
     }
 
-    /** The clock that dates {@code Retry-After} HTTP dates are measured against. Default UTC system clock. */
+    /**
+     * The clock that {@code Retry-After} HTTP dates and {@link #payloadTooLargeTimeout} are measured
+     * with. Default UTC system clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
       return this;
@@ -480,6 +544,28 @@ public final class HttpSink implements Sink {
     /** Randomness for backoff jitter: values in [0, 1). Default {@code ThreadLocalRandom}. */
     public Builder jitter(DoubleSupplier jitter) {
       this.jitter = Objects.requireNonNull(jitter, "jitter == null");
+      return this;
+    }
+
+    /**
+     * The user's own {@link HttpClient} (a proxy, TLS settings, an executor, an authenticator...).
+     * Default: the sink builds one (connect timeout {@link #connectTimeout}, no redirects, HTTP/2 over
+     * TLS) and owns it. The sink never closes or shuts down a client it was given. Redirects the client
+     * follows are never seen by the sink; those it returns are configuration faults.
+     */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "httpClient == null");
+      return this;
+    }
+
+    /**
+     * The resilience4j registry the sink's in-request {@code Retry} is created in, named
+     * {@code analytics-http-<name>} (a sink of the same name replaces it; {@link HttpSink#close()}
+     * removes it). Give the application's registry to get resilience4j's retry metrics and events.
+     * Default: a registry of the sink's own, see {@link HttpSink#retryRegistry()}.
+     */
+    public Builder retryRegistry(RetryRegistry registry) {
+      this.retryRegistry = Objects.requireNonNull(registry, "retryRegistry == null");
       return this;
     }
 
@@ -515,9 +601,6 @@ public final class HttpSink implements Sink {
 
   /** Header names whose values are credentials: never logged, masked by {@link #redact}. */
   public static boolean isCredentialHeader(String name) {
-    String n = name.toLowerCase(Locale.ROOT);
-    return n.equals("authorization") || n.equals("proxy-authorization") || n.equals("cookie")
-        || n.contains("key") || n.contains("token") || n.contains("secret") || n.contains("auth")
-        || n.contains("password") || n.contains("signature") || n.contains("session");
+    return Redactor.isCredentialName(name);
   }
 }

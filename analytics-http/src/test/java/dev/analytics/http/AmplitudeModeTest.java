@@ -12,6 +12,7 @@ import static dev.analytics.http.testing.HttpTesting.json;
 import static dev.analytics.http.testing.HttpTesting.kinds;
 import static dev.analytics.http.testing.HttpTesting.seedRecord;
 import static dev.analytics.http.testing.HttpTesting.seedRecords;
+import static dev.analytics.http.testing.HttpTesting.seedRecordsWithOneLarge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -176,7 +177,12 @@ class AmplitudeModeTest {
     server.stubFor(post(urlEqualTo("/2/httpapi")).withRequestBody(matchingJsonPath("$.events[?(@.n == 5)]"))
         .willReturn(aResponse().withStatus(413).withBody("{\"code\":413,\"error\":\"Payload too large\"}")));
     server.stubFor(post(urlEqualTo("/2/httpapi")).atPriority(10).willReturn(aResponse().withStatus(200)));
-    List<Outcome> outcomes = send(seedRecords(8));
+    // n == 5 is larger than maxRequestBytes alone: only such a record is rejected for a 413 (a small one
+    // is the endpoint's fault and held, see PayloadTooLargeTest).
+    sink.close();
+    sink = sink.toBuilder().maxRequestBytes(1500).build();
+    sink.open(context);
+    List<Outcome> outcomes = send(seedRecordsWithOneLarge(8, 5, 2000));
     List<Kind> expected = new ArrayList<>(java.util.Collections.nCopies(8, Kind.DELIVERED));
     expected.set(5, Kind.REJECTED);
     assertThat(kinds(outcomes)).containsExactlyElementsOf(expected);
@@ -257,5 +263,20 @@ class AmplitudeModeTest {
     server.stubFor(post(urlEqualTo("/2/httpapi")).willReturn(aResponse().withStatus(200)));
     send(seedRecords(1));
     assertThat(sink.redact("key was " + API_KEY)).isEqualTo("key was ****");
+  }
+
+  @Test
+  void a400NamingNoEventOfTheRequestHoldsItInsteadOfResendingItBackToBack() throws Exception {
+    // The silenced-device variant, its indexes pointing at no event of this request.
+    server.stubFor(post(urlEqualTo("/2/httpapi")).willReturn(aResponse().withStatus(400)
+        .withBody("{\"code\":400,\"error\":\"Events from silenced devices\",\"eps_threshold\":10,"
+            + "\"silenced_devices\":[\"dev-9\"],\"silenced_events\":[7],\"throttled_devices\":{},"
+            + "\"throttled_events\":[9],\"exceeded_daily_quota_devices\":{}}")));
+    List<Outcome> outcomes = send(seedRecords(2));
+    assertThat(outcomes).allSatisfy(o -> {
+      assertThat(o.kind()).isEqualTo(Kind.RETRY);
+      assertThat(o.retryAfter()).contains(Duration.ofSeconds(30));
+    });
+    assertThat(requests()).hasSize(1);
   }
 }

@@ -86,6 +86,22 @@ class AnalyticsDeliveryTest {
         + bad + "}}").getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Remembers the sink faults the core relays. */
+  static final class FaultListener implements Listener {
+    final List<String> faults = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger cleared = new AtomicInteger();
+
+    @Override
+    public void onSinkFault(String sink, String message) {
+      faults.add(message);
+    }
+
+    @Override
+    public void onSinkFaultCleared(String sink) {
+      cleared.incrementAndGet();
+    }
+  }
+
   HttpSink.Builder sink() {
     return HttpSink.builder()
         .endpoint("http://127.0.0.1:" + server.getAddress().getPort() + "/2/httpapi")
@@ -174,19 +190,9 @@ class AnalyticsDeliveryTest {
   void aBadKeyHoldsEverythingAndReportsAFaultThenDeliversOnceFixed() throws Exception {
     start();
     answer.set(b -> 401);
-    List<String> faults = Collections.synchronizedList(new ArrayList<>());
-    AtomicInteger cleared = new AtomicInteger();
-    Listener listener = new Listener() {
-      @Override
-      public void onSinkFault(String sink, String message) {
-        faults.add(message);
-      }
-
-      @Override
-      public void onSinkFaultCleared(String sink) {
-        cleared.incrementAndGet();
-      }
-    };
+    FaultListener listener = new FaultListener();
+    List<String> faults = listener.faults;
+    AtomicInteger cleared = listener.cleared;
     try (Analytics a = analytics(sink().faultRetryDelay(Duration.ofMillis(50)).build(), listener).build()) {
       for (int i = 0; i < 20; i++) a.emit(Map.of("event_type", "e", "user_id", "user-" + (10000 + i), "n", i));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -225,5 +231,25 @@ class AnalyticsDeliveryTest {
       assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
     }
     assertThat(acceptedNs()).hasSize(40);
+  }
+
+  @Test
+  void a413WindowForSmallRecordsDeadLettersNothing() throws Exception {
+    start();
+    // A proxy answers 413 to the first 25 requests, whatever their size, then lets everything through.
+    AtomicInteger refusals = new AtomicInteger(25);
+    answer.set(b -> refusals.getAndDecrement() > 0 ? 413 : 200);
+    FaultListener listener = new FaultListener();
+    List<String> faults = listener.faults;
+    AtomicInteger cleared = listener.cleared;
+    try (Analytics a = analytics(sink().build(), listener).build()) {
+      for (int i = 0; i < 20; i++) a.emit(Map.of("event_type", "e", "user_id", "user-" + (10000 + i), "n", i));
+      assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
+      assertThat(a.deadLetters().list()).isEmpty();
+      assertThat(a.stats().delivered()).isEqualTo(20);
+    }
+    assertThat(acceptedNs()).hasSize(20);
+    assertThat(faults).isNotEmpty().allSatisfy(f -> assertThat(f).contains("HTTP 413"));
+    assertThat(cleared.get()).isPositive();
   }
 }

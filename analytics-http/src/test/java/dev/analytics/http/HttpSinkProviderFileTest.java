@@ -66,7 +66,7 @@ class HttpSinkProviderFileTest {
             + " headers, http_connect_timeout, http_request_timeout, method, user-agent, user_agent)",
         "connector <yaml>: analytics.delivery.bogus (line 11): unknown key ignored (known: amplitude, gzip,"
             + " linger, max_attempts, max_batch_bytes, max_batch_records, max_concurrent_requests, max_in_flight,"
-            + " merge_field, mode)");
+            + " merge_field, mode, payload_too_large_timeout)");
   }
 
   @Test

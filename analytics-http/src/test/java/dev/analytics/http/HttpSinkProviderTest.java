@@ -151,7 +151,7 @@ class HttpSinkProviderTest {
             + " http_connect_timeout, http_request_timeout, method, user-agent, user_agent)",
         "connector test: analytics.delivery.bogus: unknown key ignored (known: amplitude, gzip, linger,"
             + " max_attempts, max_batch_bytes, max_batch_records, max_concurrent_requests, max_in_flight,"
-            + " merge_field, mode)");
+            + " merge_field, mode, payload_too_large_timeout)");
   }
 
   @Test
@@ -194,5 +194,20 @@ class HttpSinkProviderTest {
     Secrets secrets = Secrets.resolve(List.of("AMPLITUDE_API_TOKEN"), n -> Optional.of("amp-key-123456"));
     HttpSink sink = create("{\"endpoint\":\"https://api2.amplitude.com/2/httpapi\"}", null, secrets);
     assertThat(sink.redact("{\"api_key\":\"amp-key-123456\"}")).isEqualTo("{\"api_key\":\"****\"}");
+  }
+
+  @Test
+  void payloadTooLargeTimeoutIsMapped() {
+    HttpSink sink = create("{\"endpoint\":\"http://h/\"}", "{\"payload_too_large_timeout\":\"10m\"}");
+    assertThat(sink.payloadTooLargeTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(create("{\"endpoint\":\"http://h/\"}", null).payloadTooLargeTimeout())
+        .isEqualTo(HttpSink.DEFAULT_PAYLOAD_TOO_LARGE_TIMEOUT).isEqualTo(Duration.ofHours(1));
+    assertThat(warnings).isEmpty();
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\"}", "{\"payload_too_large_timeout\":\"forever\"}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connector test: analytics.delivery.payload_too_large_timeout: ");
+    assertThatThrownBy(() -> create("{\"endpoint\":\"http://h/\"}", "{\"payload_too_large_timeout\":\"200h\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("connector test: analytics.delivery.payload_too_large_timeout: ")
+        .hasMessageContaining("payloadTooLargeTimeout out of range");
   }
 }

@@ -12,6 +12,7 @@ import static dev.analytics.http.testing.HttpTesting.json;
 import static dev.analytics.http.testing.HttpTesting.kinds;
 import static dev.analytics.http.testing.HttpTesting.seedRecord;
 import static dev.analytics.http.testing.HttpTesting.seedRecords;
+import static dev.analytics.http.testing.HttpTesting.seedRecordsWithOneLarge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,14 +24,25 @@ import dev.analytics.Outcome.Kind;
 import dev.analytics.Record;
 import dev.analytics.http.testing.HttpTesting.RecordingContext;
 import dev.analytics.http.testing.HttpTesting.RecordingScheduler;
+import dev.analytics.testing.Await;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -421,7 +433,9 @@ class HttpSinkTest {
         .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.events[?(@.n == 2)]"))
         .willReturn(aResponse().withStatus(413).withBody("too big")));
     server.stubFor(post(urlEqualTo("/collect")).atPriority(10).willReturn(aResponse().withStatus(200)));
-    List<Outcome> outcomes = send(open(builder().amplitude(AmplitudeMode.OFF)), seedRecords(4));
+    // n == 2 is larger than maxRequestBytes alone: only such a record is rejected for a 413.
+    List<Outcome> outcomes = send(open(builder().amplitude(AmplitudeMode.OFF).maxRequestBytes(1500)),
+        seedRecordsWithOneLarge(4, 2, 2000));
     assertThat(kinds(outcomes)).containsExactly(Kind.DELIVERED, Kind.DELIVERED, Kind.REJECTED, Kind.DELIVERED);
     assertThat(outcomes.get(2).reason().orElseThrow()).contains("413");
   }
@@ -456,5 +470,84 @@ class HttpSinkTest {
     s.close();
     assertThat(kinds(send(s, seedRecords(2)))).containsExactly(Kind.RETRY, Kind.RETRY);
     assertThat(requests()).isEmpty();
+  }
+
+  @Test
+  void closeCompletesASendWaitingOutABackoffWithRetryLater() throws Exception {
+    stub(503, "down");
+    // The sink's own scheduler: the retry waits 15 to 30 s.
+    sink = HttpSink.builder().endpoint("http://127.0.0.1:" + server.port() + "/collect")
+        .backoff(Duration.ofSeconds(30), Duration.ofSeconds(30)).maxAttempts(3).build();
+    sink.open(context);
+    CompletableFuture<List<Outcome>> pending = sink.send(seedRecords(2)).toCompletableFuture();
+    Await.until(Duration.ofSeconds(10), () -> !requests().isEmpty(), "the first attempt");
+    assertThat(requests()).hasSize(1);
+    assertThat(pending).isNotDone();
+    sink.close();
+    assertThat(kinds(pending.get(5, TimeUnit.SECONDS))).containsExactly(Kind.RETRY, Kind.RETRY);
+    assertThat(requests()).hasSize(1);
+  }
+
+  @Test
+  void theRetryLivesInTheGivenRegistryUntilClose() throws Exception {
+    failThenSucceed(1, aResponse().withStatus(503));
+    RetryRegistry registry = RetryRegistry.ofDefaults();
+    HttpSink s = open(builder().name("orders").retryRegistry(registry));
+    assertThat(s.retryRegistry()).isSameAs(registry);
+    Retry retry = registry.find("analytics-http-orders").orElseThrow();
+    assertThat(kinds(send(s, seedRecords(1)))).containsExactly(Kind.DELIVERED);
+    assertThat(retry.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
+    HttpSink copy = s.toBuilder().name("orders-2").build();
+    assertThat(copy.retryRegistry()).isSameAs(registry);
+    assertThat(registry.find("analytics-http-orders-2")).isPresent();
+    copy.close();
+    s.close();
+    assertThat(registry.getAllRetries()).isEmpty();
+    assertThat(builder().build().retryRegistry()).isNotSameAs(registry);
+  }
+
+  @Test
+  void theUsersHttpClientSendsAndIsNeverShutDown() throws Exception {
+    stub(200, "{}");
+    AtomicInteger tasks = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      HttpClient client = HttpClient.newBuilder().executor(task -> {
+        tasks.incrementAndGet();
+        pool.execute(task);
+      }).build();
+      HttpSink s = open(builder().httpClient(client));
+      assertThat(kinds(send(s, seedRecords(1)))).containsExactly(Kind.DELIVERED);
+      assertThat(tasks.get()).isPositive();
+      s.toBuilder().build().close();
+      s.close();
+      HttpResponse<String> after = client.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + server.port() + "/collect"))
+          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(after.statusCode()).isEqualTo(200);
+      assertThat(pool.isShutdown()).isFalse();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRetriedRequestIsGzippedOnceAndSentAgainAsItWas() throws Exception {
+    failThenSucceed(1, aResponse().withStatus(503));
+    assertThat(kinds(send(open(builder().gzipMinBytes(0)), seedRecords(3)))).containsOnly(Kind.DELIVERED);
+    List<LoggedRequest> requests = requests();
+    assertThat(requests).hasSize(2);
+    for (LoggedRequest r : requests) {
+      assertThat(r.getHeaders().getHeader("Content-Encoding").values()).containsExactly("gzip");
+    }
+    assertThat(requests.get(1).getBody()).isEqualTo(requests.get(0).getBody());
+  }
+
+  @Test
+  void aZeroMinimumBackoffRetriesAtOnce() throws Exception {
+    failThenSucceed(2, aResponse().withStatus(500));
+    assertThat(kinds(send(open(builder().backoff(Duration.ZERO, Duration.ofSeconds(1))), seedRecords(1))))
+        .containsExactly(Kind.DELIVERED);
+    assertThat(scheduler.delaysMillis).containsExactly(0L, 0L);
   }
 }

@@ -1,5 +1,7 @@
 package dev.analytics.transform;
 
+import dev.analytics.transform.internal.json.RecordError;
+
 import static dev.analytics.transform.Json.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -28,8 +30,8 @@ class TransformFailureCauseTest {
     TransformException e = catchThrowableOfType(TransformException.class, () -> p.apply(json("{'v':1}")));
     assertThat(e).hasMessage("step 1 (infinyon/jolt shift): @(1,****) not found");
     assertThat(e.getCause()).isInstanceOf(RedactedException.class)
-        .hasToString("dev.analytics.transform.internal.RecordError: @(1,****) not found");
-    assertThat(printed(e)).contains("Caused by: dev.analytics.transform.internal.RecordError: @(1,****)")
+        .hasToString("dev.analytics.transform.internal.json.RecordError: @(1,****) not found");
+    assertThat(printed(e)).contains("Caused by: dev.analytics.transform.internal.json.RecordError: @(1,****)")
         .doesNotContain(TOKEN);
   }
 

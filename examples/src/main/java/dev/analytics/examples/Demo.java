@@ -57,13 +57,13 @@ public final class Demo {
   private static final String[] SERVICES = {"checkout-service", "search-service", "billing-service"};
   private static final String[] EVENT_TYPES = {"Page Viewed", "Item Added", "Order Placed", "Search"};
 
-  private final Options options;
+  private final DemoOptions options;
   private final PrintStream out;
   private final ObjectMapper mapper = new ObjectMapper();
   private volatile long startNanos = System.nanoTime();
   private volatile String receiverState = "not started";
 
-  private Demo(Options options, PrintStream out) {
+  private Demo(DemoOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
   }
@@ -74,18 +74,18 @@ public final class Demo {
   public static void main(String[] args) throws Exception {
     // The sink logs each retry at INFO; the progress line tells the same story without the noise.
     LIBRARY_LOG.setLevel(java.util.logging.Level.WARNING);
-    Summary summary = run(Options.parse(args), System.out);
+    DemoSummary summary = run(DemoOptions.parse(args), System.out);
     System.exit(summary.success() ? 0 : 1);
   }
 
   /** Runs the demo, printing to {@code out}, and returns its summary. */
-  public static Summary run(Options options, PrintStream out) throws IOException, InterruptedException {
+  public static DemoSummary run(DemoOptions options, PrintStream out) throws IOException, InterruptedException {
     Objects.requireNonNull(options, "options == null");
     Objects.requireNonNull(out, "out == null");
     return new Demo(options, out).run();
   }
 
-  private Summary run() throws IOException, InterruptedException {
+  private DemoSummary run() throws IOException, InterruptedException {
     String apiKey = System.getenv("AMPLITUDE_API_TOKEN") != null && !System.getenv("AMPLITUDE_API_TOKEN").isBlank()
         ? System.getenv("AMPLITUDE_API_TOKEN")
         : DEMO_API_KEY;
@@ -97,7 +97,7 @@ public final class Demo {
     }
   }
 
-  private Summary run(String apiKey, Path work) throws IOException, InterruptedException {
+  private DemoSummary run(String apiKey, Path work) throws IOException, InterruptedException {
     Path config = options.config != null ? options.config : seedConfig(work);
     AmplitudeReceiver receiver = AmplitudeReceiver.create(apiKey, AmplitudeReceiver.freePort());
     introduce(config, receiver, work);
@@ -110,7 +110,7 @@ public final class Demo {
     Progress progress = new Progress(analytics);
     startNanos = System.nanoTime();
     progress.start();
-    Summary summary;
+    DemoSummary summary;
     try {
       timeline("services start emitting; the receiver is not up yet (the start-up race)");
       services.start();
@@ -221,7 +221,7 @@ public final class Demo {
     }
   }
 
-  private Summary summarize(
+  private DemoSummary summarize(
       String apiKey, Map<String, Emitted> emitted, AmplitudeReceiver receiver, List<DeadLetter> deadLetters,
       Stats stats, long emittedWhileDown) {
     // 1. Every body on the wire has the seed spec's shape: {"events":[...],"api_key":"<key>"}.
@@ -271,9 +271,11 @@ public final class Demo {
     long lost = emitted.keySet().stream()
         .filter(k -> !delivered.contains(k) && !deadLettered.contains(k))
         .count();
-    return new Summary(emitted.size(), emittedWhileDown, delivered.size(), receiver.duplicatesSuppressed(),
-        deadLetters.size(), lost, requests, largestRequest, statuses, malformedBodies, unexpected, stats,
-        problems);
+    return new DemoSummary(
+        new DemoSummary.Outcomes(emitted.size(), emittedWhileDown, delivered.size(),
+            receiver.duplicatesSuppressed(), deadLetters.size(), lost),
+        new DemoSummary.Wire(requests, largestRequest, statuses, malformedBodies, unexpected),
+        stats, problems);
   }
 
   private int eventCount(String body) {
@@ -436,190 +438,6 @@ public final class Demo {
       running = false;
       thread.join();
       print(CONSOLE ? "\r\033[K" : "", System.lineSeparator());
-    }
-  }
-
-  /** How long each phase lasts and how many events the services emit. */
-  public static final class Options {
-    final int services;
-    final int eventsPerService;
-    final Duration emitWindow;
-    final Duration startupDelay;
-    final Duration outageAfter;
-    final Duration outage;
-    final Duration flushTimeout;
-    final Path config;
-
-    private Options(int services, int eventsPerService, Duration emitWindow, Duration startupDelay,
-        Duration outageAfter, Duration outage, Duration flushTimeout, Path config) {
-      this.services = services;
-      this.eventsPerService = eventsPerService;
-      this.emitWindow = emitWindow;
-      this.startupDelay = startupDelay;
-      this.outageAfter = outageAfter;
-      this.outage = outage;
-      this.flushTimeout = flushTimeout;
-      this.config = config;
-    }
-
-    /** The full story: 3 services x 400 events over about 12 s, a 2 s start-up race, a 4 s outage. */
-    public static Options full() {
-      return new Options(3, 400, Duration.ofSeconds(12), Duration.ofSeconds(2), Duration.ofSeconds(3),
-          Duration.ofSeconds(4), Duration.ofSeconds(40), null);
-    }
-
-    /** The same story in a few seconds: 3 services x 30 events, short race and outage. */
-    public static Options shortRun() {
-      return new Options(3, 30, Duration.ofMillis(1500), Duration.ofMillis(400), Duration.ofMillis(400),
-          Duration.ofMillis(600), Duration.ofSeconds(30), null);
-    }
-
-    /** The same options reading another connector file. */
-    public Options config(Path file) {
-      return new Options(services, eventsPerService, emitWindow, startupDelay, outageAfter, outage,
-          flushTimeout, Objects.requireNonNull(file, "file == null"));
-    }
-
-    /** {@code --short} and {@code --config <file>}. */
-    public static Options parse(String... args) {
-      Options options = full();
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--short":
-            Path config = options.config;
-            options = shortRun();
-            if (config != null) options = options.config(config);
-            break;
-          case "--config":
-            if (i + 1 == args.length) throw new IllegalArgumentException("--config needs a file");
-            options = options.config(Path.of(args[++i]));
-            break;
-          default:
-            throw new IllegalArgumentException("unknown argument \"" + args[i] + "\"; use --short, --config <file>");
-        }
-      }
-      return options;
-    }
-  }
-
-  /** What the demo found, computed from what was emitted and what the receiver got. */
-  public static final class Summary {
-    private final long emitted;
-    private final long emittedWhileDown;
-    private final long delivered;
-    private final long duplicatesSuppressed;
-    private final long deadLettered;
-    private final long lost;
-    private final int requests;
-    private final int largestRequest;
-    private final Map<Integer, Integer> statuses;
-    private final int malformedBodies;
-    private final int unexpectedEvents;
-    private final Stats stats;
-    private final List<String> problems;
-
-    Summary(long emitted, long emittedWhileDown, long delivered, long duplicatesSuppressed, long deadLettered,
-        long lost, int requests, int largestRequest, Map<Integer, Integer> statuses, int malformedBodies,
-        int unexpectedEvents, Stats stats, List<String> problems) {
-      this.emitted = emitted;
-      this.emittedWhileDown = emittedWhileDown;
-      this.delivered = delivered;
-      this.duplicatesSuppressed = duplicatesSuppressed;
-      this.deadLettered = deadLettered;
-      this.lost = lost;
-      this.requests = requests;
-      this.largestRequest = largestRequest;
-      this.statuses = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(statuses));
-      this.malformedBodies = malformedBodies;
-      this.unexpectedEvents = unexpectedEvents;
-      this.stats = stats;
-      this.problems = List.copyOf(problems);
-    }
-
-    /** Events {@code emit()} accepted. */
-    public long emitted() {
-      return emitted;
-    }
-
-    /** Of those, emitted while the receiver was not up (before start-up or during the outage). */
-    public long emittedWhileDown() {
-      return emittedWhileDown;
-    }
-
-    /** Distinct emitted events the receiver ingested, each exactly as emitted. */
-    public long delivered() {
-      return delivered;
-    }
-
-    /** Events the receiver got again and dropped by {@code insert_id}. */
-    public long duplicatesSuppressed() {
-      return duplicatesSuppressed;
-    }
-
-    /** Events in the dead-letter log. */
-    public long deadLettered() {
-      return deadLettered;
-    }
-
-    /** Emitted events neither delivered nor dead-lettered. */
-    public long lost() {
-      return lost;
-    }
-
-    /** HTTP requests the receiver answered. */
-    public int requests() {
-      return requests;
-    }
-
-    /** The most events one request carried: batching at work when a backlog drains. */
-    public int largestRequest() {
-      return largestRequest;
-    }
-
-    /** Requests by the status the receiver answered. */
-    public Map<Integer, Integer> statuses() {
-      return statuses;
-    }
-
-    /** Request bodies not of the form {@code {"events":[...],"api_key":"<key>"}}. */
-    public int malformedBodies() {
-      return malformedBodies;
-    }
-
-    /** Ingested events that were not emitted, or not as emitted. */
-    public int unexpectedEvents() {
-      return unexpectedEvents;
-    }
-
-    /** What went wrong, for the report; empty on success. */
-    public List<String> problems() {
-      return problems;
-    }
-
-    /** Nothing lost, every body and event exactly as the seed spec shapes it. */
-    public boolean success() {
-      return lost == 0 && malformedBodies == 0 && unexpectedEvents == 0;
-    }
-
-    void print(PrintStream out) {
-      out.println();
-      out.println("== Summary (emitted ids compared with what the receiver got) ==");
-      out.printf("emitted                %6d   (%d while the receiver was not up)%n", emitted, emittedWhileDown);
-      out.printf("delivered              %6d   (distinct, each exactly as emitted)%n", delivered);
-      out.printf("duplicates suppressed  %6d   (sent again after a lost response; dropped by insert_id)%n",
-          duplicatesSuppressed);
-      out.printf("dead-lettered          %6d%n", deadLettered);
-      out.printf("lost                   %6d   (a fire-and-forget client would have lost the %d sent while the"
-          + " receiver was not up)%n", lost, emittedWhileDown);
-      out.printf("requests               %6d   (by status: %s; up to %d events in one request)%n", requests,
-          statuses, largestRequest);
-      out.printf("bodies not {\"events\":[...],\"api_key\":\"<key>\"}: %d; unexpected events: %d%n",
-          malformedBodies, unexpectedEvents);
-      out.println("library stats: " + stats);
-      problems.forEach(p -> out.println("  ! " + p));
-      out.println(success()
-          ? "OK: every event emitted was delivered, despite the start-up race, a lost response and an outage."
-          : "FAILED: see above.");
     }
   }
 }

@@ -11,9 +11,9 @@ class DemoTest {
   @Test
   void shortDemoDeliversEveryEventDespiteRaceLostResponseAndOutage() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Demo.Summary summary;
+    DemoSummary summary;
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      summary = Demo.run(Demo.Options.shortRun(), out);
+      summary = Demo.run(DemoOptions.shortRun(), out);
     }
     String output = bytes.toString(StandardCharsets.UTF_8);
 
@@ -38,10 +38,10 @@ class DemoTest {
 
   @Test
   void argumentsAreParsed() {
-    assertThat(Demo.Options.parse("--short").eventsPerService).isEqualTo(30);
-    assertThat(Demo.Options.parse().eventsPerService).isEqualTo(400);
-    assertThat(Demo.Options.parse("--config", "x.yaml", "--short").config).hasToString("x.yaml");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Demo.Options.parse("--bogus"))
+    assertThat(DemoOptions.parse("--short").eventsPerService).isEqualTo(30);
+    assertThat(DemoOptions.parse().eventsPerService).isEqualTo(400);
+    assertThat(DemoOptions.parse("--config", "x.yaml", "--short").config).hasToString("x.yaml");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DemoOptions.parse("--bogus"))
         .hasMessageContaining("unknown argument \"--bogus\"");
   }
 }

@@ -104,7 +104,8 @@ class JpmsConsumerTest {
   @ValueSource(strings = {
       "dev.analytics.internal.log.EventLog",
       "dev.analytics.internal.settings.HumanDuration",
-      "dev.analytics.http.internal.HttpSinkProvider",
+      "dev.analytics.http.internal.Delivery",
+      "dev.analytics.http.connector.HttpSinkProvider",
       "dev.analytics.connector.internal.Problems"})
   void aConsumerThatReachesAnInternalPackageDoesNotCompile(String internal) throws IOException {
     assumeBuiltJars();

@@ -123,6 +123,8 @@ public final class EventLog implements Closeable {
   private final AtomicLong corruptSkipped = new AtomicLong();
   private final AtomicLong storageErrors = new AtomicLong();
   private final Set<String> reportedCorruption = ConcurrentHashMap.newKeySet();
+  private final MissingSeqs missing = new MissingSeqs();
+  private final FramePositions backlog = new FramePositions();
 
   private EventLog(Options options) {
     this.options = options;
@@ -158,8 +160,8 @@ public final class EventLog implements Closeable {
           long base = SegmentFormat.baseSeqOf(name);
           if (base >= 0) {
             long size = Files.size(file);
-            if (size < SegmentFormat.HEADER_BYTES + SegmentFormat.FRAME_HEADER_BYTES || size > Integer.MAX_VALUE) {
-              report(file, 0, 0, "segment file of " + size + " bytes ignored");
+            if (size > Integer.MAX_VALUE) {
+              report(file, 0, 0, 0, "segment file of " + size + " bytes ignored");
               continue;
             }
             segments.put(base, new Segment(base, file, (int) size, (int) size));
@@ -167,6 +169,8 @@ public final class EventLog implements Closeable {
         }
       }
     }
+    removeFilesWithoutRecords(minimumNextSeq);
+    learnWhereSealedSegmentsEnd();
     if (segments.isEmpty()) {
       nextSeq = minimumNextSeq;
       createFirstSegment(minimumNextSeq);
@@ -175,6 +179,46 @@ public final class EventLog implements Closeable {
     }
     releasedSeq = segments.firstKey();
     syncedSeq = nextSeq;
+  }
+
+  /** Sealed segments record in their header where their data ends: what queuedBytes() counts. */
+  private void learnWhereSealedSegmentsEnd() throws IOException {
+    for (Segment segment : segments.values()) {
+      if (segment == segments.lastEntry().getValue()) break; // scanned by recoverLastSegment
+      ByteBuffer header = SegmentFormat.readHeader(segment.path);
+      int end = header == null || SegmentFormat.checkHeader(header, segment.baseSeq) != null
+          ? -1 : SegmentFormat.endOffset(header);
+      if (end > 0 && end <= segment.size) segment.usedBytes = end;
+    }
+  }
+
+  /**
+   * Removes segment files that cannot hold a record: too short for a header and a frame, or, at the
+   * end of the log, a file of zeros without a header (a roll interrupted before its data reached the
+   * disk). A gap they leave in the middle of the log is counted and reported by the first reader that
+   * crosses it, which knows the seqs it expected there.
+   */
+  private void removeFilesWithoutRecords(long minimumNextSeq) throws IOException {
+    for (Segment segment : List.copyOf(segments.values())) {
+      if (segment.size >= SegmentFormat.HEADER_BYTES + SegmentFormat.FRAME_HEADER_BYTES) continue;
+      boolean last = segment == segments.lastEntry().getValue();
+      if (last && !SegmentFormat.onlyZeros(segment.path)) {
+        report(segment.path, 0, segment.baseSeq, minimumNextSeq, "segment file truncated to " + segment.size
+            + " bytes, inside its header");
+      } else {
+        LOG.log(System.Logger.Level.INFO, "removed " + segment.path + " (" + segment.size + " bytes, no record)");
+      }
+      segments.remove(segment.baseSeq);
+      Files.deleteIfExists(segment.path);
+    }
+    while (!segments.isEmpty()) {
+      Segment last = segments.lastEntry().getValue();
+      if (SegmentFormat.hasValidHeader(last.path, last.baseSeq) || !SegmentFormat.onlyZeros(last.path)) return;
+      LOG.log(System.Logger.Level.INFO, "removed " + last.path + ": a segment roll interrupted before its data "
+          + "reached the disk (no header, no record)");
+      segments.remove(last.baseSeq);
+      Files.deleteIfExists(last.path);
+    }
   }
 
   private void createFirstSegment(long base) throws IOException {
@@ -192,8 +236,9 @@ public final class EventLog implements Closeable {
     MappedByteBuffer map = Mapping.map(channel, FileChannel.MapMode.READ_WRITE, last.size);
     String headerProblem = SegmentFormat.checkHeader(map, last.baseSeq);
     if (headerProblem != null) {
-      report(last.path, 0, 0, headerProblem + "; records are still read by their own checksums");
+      report(last.path, 0, 0, 0, headerProblem + "; records are still read by their own checksums");
     }
+    int createdSize = SegmentFormat.createdSize(map);
     int offset = SegmentFormat.HEADER_BYTES;
     long scanSeq = last.baseSeq;
     long sealedNext = -1;
@@ -201,7 +246,7 @@ public final class EventLog implements Closeable {
       SegmentFormat.FrameKind kind = SegmentFormat.classify(map, offset, scanSeq);
       if (kind == SegmentFormat.FrameKind.RECORD) {
         long seq = map.getLong(offset + 8);
-        if (seq > scanSeq) report(last.path, offset, seq - scanSeq, "records missing before seq " + seq);
+        if (seq > scanSeq) report(last.path, offset, scanSeq, seq, "records " + scanSeq + ".." + (seq - 1) + " are missing");
         scanSeq = seq + 1;
         offset += SegmentFormat.FRAME_HEADER_BYTES + map.getInt(offset);
       } else if (kind == SegmentFormat.FrameKind.SEAL) {
@@ -217,9 +262,16 @@ public final class EventLog implements Closeable {
           }
           break;
         }
-        report(last.path, offset, 0, "skipped " + (next - offset) + " corrupt bytes");
+        report(last.path, offset, 0, 0, "skipped " + (next - offset) + " corrupt bytes");
         offset = next;
       }
+    }
+    if (createdSize > last.size) {
+      // Files never shrink: this one lost its tail. Cursors past its last record prove records lost.
+      long lostTo = Math.max(scanSeq, minimumNextSeq);
+      report(last.path, offset, scanSeq, lostTo, "segment file truncated to " + last.size + " of " + createdSize
+          + " bytes" + (lostTo > scanSeq ? "; records " + scanSeq + ".." + (lostTo - 1) + " are lost"
+          : "; records after seq " + (scanSeq - 1) + ", if any, are lost"));
     }
     lock.lock();
     try {
@@ -421,26 +473,32 @@ public final class EventLog implements Closeable {
     }
   }
 
-  /** Under lock: makes a new segment at {@code base} the active one (from the spare when ready). */
+  /**
+   * Under lock: makes a new segment at {@code base} the active one. The file is the spare (prepared
+   * ahead, or made now), given its header before it is renamed to its segment name: a crash never
+   * leaves a segment file that recovery could mistake for a damaged one.
+   */
   private void openNewActive(long base) throws IOException {
     Path path = directory.resolve(SegmentFormat.fileName(base));
     Path spare = directory.resolve(SPARE_NAME);
     if (spareReady) {
       spareReady = false;
       spareReserved = false;
-      Files.move(spare, path, StandardCopyOption.ATOMIC_MOVE);
     } else {
-      createPreallocated(path);
+      Files.deleteIfExists(spare);
+      createPreallocated(spare);
     }
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    MappedByteBuffer map;
+    FileChannel channel = FileChannel.open(spare, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    MappedByteBuffer map = null;
     try {
       map = Mapping.map(channel, FileChannel.MapMode.READ_WRITE, options.segmentBytes);
-    } catch (IOException e) {
+      SegmentFormat.writeHeader(map, base, options.segmentBytes);
+      Files.move(spare, path, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Mapping.unmap(map);
       channel.close();
       throw e;
     }
-    SegmentFormat.writeHeader(map, base);
     Segment segment = new Segment(base, path, options.segmentBytes, SegmentFormat.HEADER_BYTES);
     segments.put(base, segment);
     active = segment;
@@ -526,9 +584,12 @@ public final class EventLog implements Closeable {
     Map.Entry<Long, Segment> first = segments.firstEntry();
     Map.Entry<Long, Segment> second = segments.higherEntry(first.getKey());
     if (second == null) throw new IllegalStateException("cannot drop the active segment");
-    // Records every sink has already read are in memory and will still be delivered: not dropped.
-    long count = second.getKey() - Math.max(first.getKey(), Math.max(releasedSeq, readPosition.getAsLong()));
-    deleteSegment(first.getValue());
+    long count;
+    synchronized (first.getValue()) { // see LogReader.read: no reader takes a frame of it meanwhile
+      // Records every sink has already read are in memory and will still be delivered: not dropped.
+      count = second.getKey() - Math.max(first.getKey(), Math.max(releasedSeq, readPosition.getAsLong()));
+      deleteSegment(first.getValue());
+    }
     if (count > 0) {
       dropped.addAndGet(count);
       events.onDropped(WhenFull.DROP_OLDEST, count);
@@ -668,10 +729,14 @@ public final class EventLog implements Closeable {
     return segments.higherEntry(baseSeq);
   }
 
-  /** Reports corruption once per place, however many readers meet it. */
-  void report(Path segment, long offset, long skippedRecords, String detail) {
-    if (!reportedCorruption.add(segment.getFileName() + "@" + offset)) return;
+  /**
+   * Reports damage once per place, however many readers meet it, and counts the records of
+   * {@code [fromSeq, toSeq)} as missing, each seq once whoever finds it.
+   */
+  void report(Path segment, long offset, long fromSeq, long toSeq, String detail) {
+    long skippedRecords = missing.add(fromSeq, toSeq);
     if (skippedRecords > 0) corruptSkipped.addAndGet(skippedRecords);
+    if (!reportedCorruption.add(segment.getFileName() + "@" + offset)) return;
     LOG.log(System.Logger.Level.WARNING, "corrupt data in " + segment + " at offset " + offset + ": " + detail
         + (skippedRecords > 0 ? " (" + skippedRecords + " records skipped)" : ""));
     events.onCorruption(segment, offset, skippedRecords, detail);
@@ -680,7 +745,7 @@ public final class EventLog implements Closeable {
   /** A record whose checksum matched but whose envelope cannot be parsed: skipped, counted, reported. */
   public void reportUnreadable(long seq, String detail) {
     Map.Entry<Long, Segment> segment = segmentFor(seq);
-    report(segment == null ? directory : segment.getValue().path, -1 - seq, 1,
+    report(segment == null ? directory : segment.getValue().path, -1 - seq, seq, seq + 1,
         "record " + seq + " has an intact checksum but an unreadable envelope: " + detail);
   }
 
@@ -698,12 +763,16 @@ public final class EventLog implements Closeable {
     return segments.firstKey();
   }
 
-  /** Bytes of records from {@code seq}'s segment on (an estimate of the backlog's size). */
+  /** Bytes of the record frames from {@code seq} to the end of the log. */
   public long bytesFrom(long seq) {
-    long total = 0;
+    if (seq >= nextSeq) return 0;
     Map.Entry<Long, Segment> from = segments.floorEntry(seq);
-    for (Segment segment : (from == null ? segments : segments.tailMap(from.getKey())).values()) {
-      total += segment.usedBytes - SegmentFormat.HEADER_BYTES;
+    if (from == null) from = segments.firstEntry();
+    if (from == null) return 0;
+    long total = 0;
+    for (Segment segment : segments.tailMap(from.getKey()).values()) {
+      int start = segment == from.getValue() && seq > segment.baseSeq ? backlog.offsetOf(segment, seq) : SegmentFormat.HEADER_BYTES;
+      total += Math.max(0, segment.usedBytes - start);
     }
     return total;
   }

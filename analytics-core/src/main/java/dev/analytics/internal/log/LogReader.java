@@ -27,12 +27,15 @@ public final class LogReader implements Closeable {
   }
 
   private final EventLog log;
-  private long nextSeq;
+  /** Volatile: DROP_OLDEST reads it (under the segment's monitor) to count what no reader took. */
+  private volatile long nextSeq;
   private Segment segment;
   private MappedByteBuffer map;
   private int offset;
   /** The seq the next frame in this segment should carry; lower seqs are stale. */
   private long scanSeq;
+  /** Base seq of the last segment read to its end, or -1: the next segment to open is a later one. */
+  private long finishedBase = -1;
 
   LogReader(EventLog log, long seq) {
     this.log = log;
@@ -44,13 +47,15 @@ public final class LogReader implements Closeable {
     return nextSeq;
   }
 
+  /** Where the reader stands, for messages. */
+  public String describePosition() {
+    return segment == null ? "no segment open" : "segment " + segment + " at offset " + offset;
+  }
+
   /** Adds up to {@code max} published records to {@code out}; returns how many. */
   public int read(int max, List<Entry> out) throws IOException {
     int count = 0;
     while (count < max && nextSeq < log.nextSeq()) {
-      if (segment != null && segment.deleted) {
-        closeSegment(); // dropped under our feet (DROP_OLDEST): those records count as dropped, not sent
-      }
       if (map == null) {
         boolean opened;
         try {
@@ -61,47 +66,62 @@ public final class LogReader implements Closeable {
         }
         if (!opened) break;
       }
-      SegmentFormat.FrameKind kind = SegmentFormat.classify(map, offset, scanSeq);
-      switch (kind) {
-        case RECORD: {
-          int length = map.getInt(offset);
-          long seq = map.getLong(offset + 8);
-          if (seq > scanSeq && seq > nextSeq) {
-            log.report(segment.path, offset, seq - Math.max(scanSeq, nextSeq),
-                "records " + Math.max(scanSeq, nextSeq) + ".." + (seq - 1) + " are missing");
-          }
-          scanSeq = seq + 1;
-          if (seq >= nextSeq) {
-            byte[] payload = new byte[length];
-            map.get(offset + SegmentFormat.FRAME_HEADER_BYTES, payload);
-            out.add(new Entry(seq, payload));
-            count++;
-            nextSeq = seq + 1;
-          }
-          offset += SegmentFormat.FRAME_HEADER_BYTES + length;
-          break;
-        }
-        case SEAL: {
-          long next = map.getLong(offset + 8);
-          if (next > nextSeq) {
-            log.report(segment.path, offset, next - nextSeq, "records " + nextSeq + ".." + (next - 1) + " are missing");
-          }
-          nextSeq = Math.max(nextSeq, next);
+      Segment current = segment;
+      int read;
+      // DROP_OLDEST deletes a segment under the same monitor and counts as dropped exactly the records
+      // no reader has taken yet (by nextSeq): a frame is either read before that or never.
+      synchronized (current) {
+        if (current.deleted) {
           closeSegment();
-          break;
+          continue;
         }
-        default: {
-          int resumeAt = SegmentFormat.resync(map, offset, scanSeq);
-          if (resumeAt >= 0) {
-            log.report(segment.path, offset, 0, "skipped " + (resumeAt - offset) + " corrupt bytes");
-            offset = resumeAt;
-          } else if (!moveToNextSegment()) {
-            return count; // the active segment: the frame is being written; the caller retries later
-          }
-        }
+        read = readFrame(out);
       }
+      if (read < 0) return count; // the active segment: the frame is being written; the caller retries later
+      count += read;
     }
     return count;
+  }
+
+  /** Handles the frame at {@code offset}: 1 if it added a record, 0 if not, -1 if nothing follows yet. */
+  private int readFrame(List<Entry> out) {
+    switch (SegmentFormat.classify(map, offset, scanSeq)) {
+      case RECORD: {
+        int length = map.getInt(offset);
+        long seq = map.getLong(offset + 8);
+        if (seq > scanSeq && seq > nextSeq) {
+          long from = Math.max(scanSeq, nextSeq);
+          log.report(segment.path, offset, from, seq, "records " + from + ".." + (seq - 1) + " are missing");
+        }
+        scanSeq = seq + 1;
+        offset += SegmentFormat.FRAME_HEADER_BYTES + length;
+        if (seq < nextSeq) return 0;
+        byte[] payload = new byte[length];
+        map.get(offset - length, payload);
+        out.add(new Entry(seq, payload));
+        nextSeq = seq + 1;
+        return 1;
+      }
+      case SEAL: {
+        long next = map.getLong(offset + 8);
+        if (next > nextSeq) {
+          log.report(segment.path, offset, nextSeq, next, "records " + nextSeq + ".." + (next - 1) + " are missing");
+        }
+        nextSeq = Math.max(nextSeq, next);
+        segment.usedBytes = offset; // exact even where the header does not record it
+        finishSegment();
+        return 0;
+      }
+      default: {
+        int resumeAt = SegmentFormat.resync(map, offset, scanSeq);
+        if (resumeAt >= 0) {
+          log.report(segment.path, offset, 0, 0, "skipped " + (resumeAt - offset) + " corrupt bytes");
+          offset = resumeAt;
+          return 0;
+        }
+        return moveToNextSegment() ? 0 : -1;
+      }
+    }
   }
 
   /** The segment has no valid frame past {@code offset}: continue at the next segment, if any. */
@@ -109,23 +129,32 @@ public final class LogReader implements Closeable {
     Map.Entry<Long, Segment> next = log.segmentAfter(segment.baseSeq);
     if (next == null) return false;
     if (next.getKey() > nextSeq) {
-      log.report(segment.path, offset, next.getKey() - nextSeq,
-          "segment ends early; records " + nextSeq + ".." + (next.getKey() - 1) + " are missing");
+      int created = SegmentFormat.createdSize(map);
+      String why = created > map.capacity()
+          ? "segment file truncated to " + map.capacity() + " of " + created + " bytes"
+          : "segment ends early";
+      log.report(segment.path, offset, nextSeq, next.getKey(),
+          why + "; records " + nextSeq + ".." + (next.getKey() - 1) + " are missing");
       nextSeq = next.getKey();
     }
-    closeSegment();
+    finishSegment();
     return true;
   }
 
+  /**
+   * Opens the segment holding {@code seq}: the one at or below it, unless that one was read to its end
+   * already (the segment that should follow it is missing), then the next one. Records between are
+   * gone: counted and reported, unless DROP_OLDEST dropped them (counted there).
+   */
   private boolean openSegmentFor(long seq) throws IOException {
     Map.Entry<Long, Segment> entry = log.segmentFor(seq);
+    if (entry != null && entry.getKey() <= finishedBase) entry = log.segmentAfter(finishedBase);
     while (entry != null) {
       Segment candidate = entry.getValue();
       if (candidate.baseSeq > nextSeq) {
-        // Older segments are gone: dropped by DROP_OLDEST (already counted there) or lost.
-        long lost = candidate.baseSeq - Math.max(nextSeq, log.droppedBelow());
-        if (lost > 0) {
-          log.report(candidate.path, 0, lost, "records " + (candidate.baseSeq - lost) + ".."
+        long from = Math.max(nextSeq, log.droppedBelow());
+        if (candidate.baseSeq > from) {
+          log.report(candidate.path, 0, from, candidate.baseSeq, "records " + from + ".."
               + (candidate.baseSeq - 1) + " are missing: their segment is gone");
         }
         nextSeq = candidate.baseSeq;
@@ -143,6 +172,11 @@ public final class LogReader implements Closeable {
       return true;
     }
     return false;
+  }
+
+  private void finishSegment() {
+    finishedBase = segment.baseSeq;
+    closeSegment();
   }
 
   private void closeSegment() {

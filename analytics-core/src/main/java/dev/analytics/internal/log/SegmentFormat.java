@@ -1,6 +1,10 @@
 package dev.analytics.internal.log;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -16,7 +20,10 @@ import java.util.zip.CRC32C;
  *   6  short  reserved (0)
  *   8  long   base seq
  *  16  int    CRC32C of bytes 0..15
- *  20  12 bytes reserved (0)
+ *  20  int    file size when created       } 0 0 0 in files written before these
+ *  24  int    end of data: offset of the   } were recorded (unknown)
+ *              seal frame, 0 until sealed  }
+ *  28  int    CRC32C of bytes 20..27       }
  *
  * record frame, from offset 32, back to back
  *   0  int    payload length L, 1 .. file size - 32 - 16
@@ -32,7 +39,12 @@ import java.util.zip.CRC32C;
  * end of data   a length of 0 (the zero-filled rest of the file)
  * </pre>
  *
- * A frame that fails its checks is either a torn tail (nothing valid follows it: the tail is cut) or
+ * A segment is created under a temporary name, zero-filled to its full size, given its header and
+ * only then renamed to its segment name, so a segment file that is empty, shorter than its recorded
+ * size or without a valid header is damage, or (when it is the last one and holds only zeros) a roll
+ * that a crash interrupted before the file's data reached the disk.
+ *
+ * <p>A frame that fails its checks is either a torn tail (nothing valid follows it: the tail is cut) or
  * corruption (a valid frame with a higher seq follows: the bytes between are skipped and the records
  * missing from the seq sequence are counted). A kill -9 can leave a torn tail only past the records
  * whose {@code emit()} returned, since a record is published after its frame is complete.
@@ -62,12 +74,32 @@ final class SegmentFormat {
     }
   }
 
-  static void writeHeader(ByteBuffer buffer, long baseSeq) {
+  static void writeHeader(ByteBuffer buffer, long baseSeq, int fileSize) {
     buffer.putInt(0, MAGIC);
     buffer.putShort(4, VERSION);
     buffer.putShort(6, (short) 0);
     buffer.putLong(8, baseSeq);
     buffer.putInt(16, crc(buffer, 0, 16));
+    buffer.putInt(20, fileSize);
+    buffer.putInt(24, 0);
+    buffer.putInt(28, crc(buffer, 20, 8));
+  }
+
+  /** Records in the header where the sealed segment's data ends (where its seal frame is). */
+  static void writeEnd(ByteBuffer buffer, int sealOffset) {
+    buffer.putInt(24, sealOffset);
+    buffer.putInt(28, crc(buffer, 20, 8));
+  }
+
+  /** The size the file was created with, as its header records it, or -1 if unknown. */
+  static int createdSize(ByteBuffer buffer) {
+    return buffer.capacity() >= HEADER_BYTES && buffer.getInt(20) > 0 && buffer.getInt(28) == crc(buffer, 20, 8)
+        ? buffer.getInt(20) : -1;
+  }
+
+  /** Where a sealed segment's data ends, as its header records it, or -1 if unknown. */
+  static int endOffset(ByteBuffer buffer) {
+    return createdSize(buffer) > 0 && buffer.getInt(24) >= HEADER_BYTES ? buffer.getInt(24) : -1;
   }
 
   /** Null if the header is valid for {@code baseSeq}, else what is wrong with it. */
@@ -98,6 +130,7 @@ final class SegmentFormat {
     buffer.putLong(offset + 8, nextSeq);
     buffer.putInt(offset + 4, crc(buffer, offset + 8, 8));
     buffer.putInt(offset, SEAL_LENGTH);
+    if (createdSize(buffer) > 0) writeEnd(buffer, offset);
   }
 
   /** What is at one offset of a segment. */
@@ -166,6 +199,37 @@ final class SegmentFormat {
       if (mismatch >= 0) return at + mismatch;
     }
     return -1;
+  }
+
+  /** Whether the file at {@code path} starts with a valid header for {@code baseSeq}. */
+  static boolean hasValidHeader(Path path, long baseSeq) throws IOException {
+    ByteBuffer header = readHeader(path);
+    return header != null && checkHeader(header, baseSeq) == null;
+  }
+
+  /** The first {@link #HEADER_BYTES} bytes of the file, or null if it is shorter. */
+  static ByteBuffer readHeader(Path path) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      while (header.hasRemaining() && channel.read(header, header.position()) > 0) {
+        // reads until full or the end of the file
+      }
+    }
+    return header.hasRemaining() ? null : header.clear();
+  }
+
+  /** Whether the file at {@code path} holds nothing but zero bytes (or nothing at all). */
+  static boolean onlyZeros(Path path) throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(ZEROS.length);
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      long position = 0;
+      int read;
+      while ((read = channel.read(chunk.clear(), position)) > 0) {
+        if (java.util.Arrays.mismatch(chunk.array(), 0, read, ZEROS, 0, read) >= 0) return false;
+        position += read;
+      }
+    }
+    return true;
   }
 
   static boolean allZero(ByteBuffer buffer, int from, int to) {

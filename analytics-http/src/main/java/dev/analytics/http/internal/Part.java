@@ -10,6 +10,8 @@ import java.util.List;
 final class Part {
   /** Position in the batch handed to {@code send}. */
   final int index;
+  /** The record's id. */
+  final String id;
   /** Merge group: the record's value without the merge field, serialized; null when sent alone. */
   final String groupKey;
   /**
@@ -27,13 +29,17 @@ final class Part {
   /** Body bytes this part adds to a request. */
   final int size;
 
-  Part(int index, String groupKey, byte[] before, byte[] after, List<byte[]> elements, byte[] whole,
-      List<JsonNode> events) {
+  /** A record that merges with others of its group: its value split around the merge field. */
+  record Merged(String groupKey, byte[] before, byte[] after, List<byte[]> elements) {}
+
+  /** Exactly one of {@code merged} and {@code whole} is non-null. */
+  Part(int index, String id, Merged merged, byte[] whole, List<JsonNode> events) {
     this.index = index;
-    this.groupKey = groupKey;
-    this.before = before;
-    this.after = after;
-    this.elements = elements;
+    this.id = id;
+    this.groupKey = merged == null ? null : merged.groupKey();
+    this.before = merged == null ? null : merged.before();
+    this.after = merged == null ? null : merged.after();
+    this.elements = merged == null ? null : merged.elements();
     this.whole = whole;
     this.events = events;
     int s = 0;

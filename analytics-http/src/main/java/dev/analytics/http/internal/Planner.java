@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.analytics.Record;
-import dev.analytics.http.BodyMode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,29 +22,21 @@ import java.util.function.Consumer;
 final class Planner {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final BodyMode mode;
+  private final BodyShape shape;
+  /** The merge field; null unless the shape is MERGE_ON_ARRAY_FIELD. */
+  private final String field;
   private final int maxRecords;
   private final int maxBytes;
-  private final boolean amplitude;
+  private final EventShaper shaper;
   private final byte[] fieldPrefix;
 
-  Planner(BodyMode mode, int maxRecords, int maxBytes, boolean amplitude) {
-    this.mode = mode;
-    this.maxRecords = maxRecords;
-    this.maxBytes = maxBytes;
-    this.amplitude = amplitude;
-    this.fieldPrefix = mode.field() == null
-        ? null
-        : concat(json(mode.field()), ":[".getBytes(StandardCharsets.UTF_8));
-  }
-
-  /**
-   * Serializes one record. In Amplitude mode, events without an {@code insert_id} get one from the
-   * record id (a copy: the record's value is never mutated). Top-level credential fields such as
-   * {@code api_key} are passed to {@code onApiKey} so that messages can mask them.
-   */
-  Part prepare(int index, Record record, Consumer<String> onApiKey) throws IOException {
-    return prepare(index, record, onApiKey, new Writer());
+  Planner(DeliveryConfig.Bodies bodies, EventShaper shaper) {
+    this.shape = bodies.shape();
+    this.field = shape == BodyShape.MERGE_ON_ARRAY_FIELD ? bodies.mergeField() : null;
+    this.maxRecords = bodies.maxRequestRecords();
+    this.maxBytes = bodies.maxRequestBytes();
+    this.shaper = shaper;
+    this.fieldPrefix = field == null ? null : concat(json(field), ":[".getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -73,6 +64,11 @@ final class Planner {
     }
   }
 
+  /**
+   * Serializes one record, its events through the {@link EventShaper} (which never mutates the
+   * record's value). Top-level credential fields such as {@code api_key} are passed to {@code onApiKey}
+   * so that messages can mask them.
+   */
   Part prepare(int index, Record record, Consumer<String> onApiKey, Writer writer) throws IOException {
     JsonNode value = record.value();
     if (value.isObject()) {
@@ -83,8 +79,7 @@ final class Planner {
         if (f.getValue().isTextual() && isCredentialName(f.getKey())) onApiKey.accept(f.getValue().asText());
       }
     }
-    String field = mode.field();
-    if (mode.kind() == BodyMode.Kind.MERGE_ON_ARRAY_FIELD && value.isObject() && value.get(field) instanceof ArrayNode) {
+    if (field != null && value.isObject() && value.get(field) instanceof ArrayNode) {
       // Shallow: the children are shared, never mutated.
       ObjectNode before = MAPPER.createObjectNode();
       ObjectNode after = MAPPER.createObjectNode();
@@ -99,33 +94,21 @@ final class Planner {
       }
       byte[] beforeBytes = writer.write(before);
       byte[] afterBytes = writer.write(after);
-      boolean fill = amplitude && field.equals("events");
       List<byte[]> elements = new ArrayList<>(array.size());
       List<JsonNode> events = new ArrayList<>(array.size());
       for (int i = 0; i < array.size(); i++) {
         JsonNode e = array.get(i);
-        byte[] bytes;
-        if (fill && needsInsertId(e) && e.has("insert_id")) {
-          ObjectNode copy = MAPPER.createObjectNode();
-          copy.setAll((ObjectNode) e);
-          copy.put("insert_id", array.size() == 1 ? record.id() : record.id() + "-" + i);
-          bytes = writer.write(copy);
-        } else if (fill && needsInsertId(e)) {
-          bytes = withField(writer.write(e), e.size() > 0, insertIdJson(record.id(), i, array.size()));
-        } else {
-          bytes = writer.write(e);
-        }
-        elements.add(bytes);
+        elements.add(shaper.writeElement(e, record.id(), i, array.size(), writer));
         events.add(e);
       }
       String groupKey = new String(beforeBytes, StandardCharsets.UTF_8) + '\u0000' + new String(afterBytes, StandardCharsets.UTF_8);
-      return new Part(index, groupKey, beforeBytes, afterBytes, elements, null, events);
+      return new Part(index, record.id(), new Part.Merged(groupKey, beforeBytes, afterBytes, elements), null, events);
     }
-    if (amplitude && value.isObject()) value = withInsertIds((ObjectNode) value, record.id());
+    value = shaper.shapeWhole(value, record.id());
     List<JsonNode> events = new ArrayList<>();
     JsonNode array = value.isObject() ? value.get(field == null ? "events" : field) : null;
     if (array instanceof ArrayNode) array.forEach(events::add);
-    return new Part(index, null, null, null, null, writer.write(value), events);
+    return new Part(index, record.id(), null, writer.write(value), events);
   }
 
   private static final Map<String, Boolean> CREDENTIAL_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
@@ -133,72 +116,16 @@ final class Planner {
   private static boolean isCredentialName(String name) {
     Boolean known = CREDENTIAL_NAMES.get(name);
     if (known != null) return known;
-    boolean result = dev.analytics.http.HttpSink.isCredentialHeader(name);
+    boolean result = Redactor.isCredentialName(name);
     // Field names repeat across records; bound the cache against bodies with ever-new keys.
     if (CREDENTIAL_NAMES.size() < 4096) CREDENTIAL_NAMES.put(name, result);
     return result;
   }
 
-  private static boolean needsInsertId(JsonNode e) {
-    return e.isObject() && (e.get("insert_id") == null || e.get("insert_id").isNull());
-  }
-
-  /** One event per record is the usual case: the record id itself; several: id-n, still stable. */
-  private static byte[] insertIdJson(String id, int i, int n) {
-    return json(n == 1 ? id : id + "-" + i);
-  }
-
-  /**
-   * Appends {@code "insert_id":value} to a serialized object without copying the tree (a copy per
-   * event was the sink's largest cost). Only for objects without the key, so no duplicate arises.
-   */
-  private static byte[] withField(byte[] object, boolean nonEmpty, byte[] value) {
-    byte[] name = "\"insert_id\":".getBytes(StandardCharsets.UTF_8);
-    int extra = (nonEmpty ? 1 : 0) + name.length + value.length;
-    byte[] out = new byte[object.length + extra];
-    int p = object.length - 1; // the closing brace
-    System.arraycopy(object, 0, out, 0, p);
-    int o = p;
-    if (nonEmpty) out[o++] = ',';
-    System.arraycopy(name, 0, out, o, name.length);
-    o += name.length;
-    System.arraycopy(value, 0, out, o, value.length);
-    o += value.length;
-    out[o] = '}';
-    return out;
-  }
-
-  private static JsonNode withInsertIds(ObjectNode value, String id) {
-    JsonNode events = value.get("events");
-    if (!(events instanceof ArrayNode)) return value;
-    boolean missing = false;
-    for (JsonNode e : events) {
-      if (e.isObject() && (e.get("insert_id") == null || e.get("insert_id").isNull())) missing = true;
-    }
-    if (!missing) return value;
-    // Shallow copies along the changed path only: the record's own nodes are never mutated.
-    ObjectNode copy = MAPPER.createObjectNode();
-    copy.setAll(value);
-    ArrayNode array = copy.putArray("events");
-    for (int i = 0; i < events.size(); i++) {
-      JsonNode e = events.get(i);
-      if (e.isObject() && (e.get("insert_id") == null || e.get("insert_id").isNull())) {
-        ObjectNode filled = MAPPER.createObjectNode();
-        filled.setAll((ObjectNode) e);
-        // One event per record is the usual case: the record id itself; several: id-<n>, still stable.
-        filled.put("insert_id", events.size() == 1 ? id : id + "-" + i);
-        array.add(filled);
-      } else {
-        array.add(e);
-      }
-    }
-    return copy;
-  }
-
   /** Groups and packs parts into requests, keeping the batch order within each group. */
   List<Request> plan(List<Part> parts) {
     List<Request> requests = new ArrayList<>();
-    switch (mode.kind()) {
+    switch (shape) {
       case PER_RECORD:
         for (Part p : parts) requests.add(single(p));
         return requests;
@@ -273,7 +200,7 @@ final class Planner {
       }
       return new Request(parts, out.toByteArray(), owners(parts));
     }
-    if (mode.kind() == BodyMode.Kind.JSON_ARRAY) {
+    if (shape == BodyShape.JSON_ARRAY) {
       out.write('[');
       for (int i = 0; i < parts.size(); i++) {
         if (i > 0) out.write(',');
@@ -311,26 +238,5 @@ final class Planner {
     System.arraycopy(a, 0, r, 0, a.length);
     System.arraycopy(b, 0, r, a.length, b.length);
     return r;
-  }
-
-  /** One HTTP request: its parts in body order, the body, and the event-index owners (or null). */
-  static final class Request {
-    final List<Part> parts;
-    final byte[] body;
-    final int[] eventOwner;
-
-    Request(List<Part> parts, byte[] body, int[] eventOwner) {
-      this.parts = parts;
-      this.body = body;
-      this.eventOwner = eventOwner;
-    }
-
-    /** The event at body index {@code i}, or null. */
-    JsonNode event(int i) {
-      if (eventOwner == null || i < 0 || i >= eventOwner.length) return null;
-      int seen = 0;
-      for (int k = 0; k < eventOwner[i]; k++) seen += parts.get(k).events.size();
-      return parts.get(eventOwner[i]).events.get(i - seen);
-    }
   }
 }

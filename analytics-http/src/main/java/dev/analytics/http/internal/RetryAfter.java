@@ -1,5 +1,6 @@
 package dev.analytics.http.internal;
 
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,11 +10,16 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Parses {@code Retry-After}: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
-public final class RetryAfter {
+final class RetryAfter {
   private RetryAfter() {}
 
+  /** The delay a response's {@code Retry-After} asks for; empty when absent or unparseable. */
+  static Optional<Duration> of(HttpResponse<?> response, Clock clock) {
+    return parse(response.headers().firstValue("Retry-After").orElse(null), clock);
+  }
+
   /** The delay it asks for, never negative; empty when absent or unparseable. */
-  public static Optional<Duration> parse(String value, Clock clock) {
+  static Optional<Duration> parse(String value, Clock clock) {
     if (value == null) return Optional.empty();
     String v = value.trim();
     if (v.isEmpty()) return Optional.empty();

@@ -38,6 +38,18 @@ public final class HttpTesting {
     return Record.of(id, Instant.parse("2026-01-01T00:00:00Z"), body);
   }
 
+  /**
+   * The seed records of {@link #seedRecords}, except that record {@code big} carries {@code padding}
+   * more bytes in its event: larger than a small {@code maxRequestBytes} on its own.
+   */
+  public static List<Record> seedRecordsWithOneLarge(int count, int big, int padding) {
+    List<Record> records = seedRecords(count);
+    ObjectNode value = ((ObjectNode) records.get(big).value()).deepCopy();
+    ((ObjectNode) value.get("events").get(0)).put("padding", "x".repeat(padding));
+    records.set(big, records.get(big).withValue(value));
+    return records;
+  }
+
   public static List<Record> seedRecords(int count) {
     List<Record> records = new ArrayList<>();
     for (int i = 0; i < count; i++) records.add(seedRecord("id-" + i, API_KEY, "user-" + (10000 + i), i));

@@ -1,5 +1,9 @@
 package dev.analytics.transform.internal;
 
+import dev.analytics.transform.internal.json.SpecError;
+
+import dev.analytics.transform.internal.json.JoltModel;
+
 import com.bazaarvoice.jolt.CardinalityTransform;
 import com.bazaarvoice.jolt.Defaultr;
 import com.bazaarvoice.jolt.Modifier;
@@ -62,11 +66,11 @@ public final class CompiledStep {
   public static CompiledStep compile(Dialect dialect, JsonNode entry) {
     String label = labelOf(dialect, entry);
     if (entry == null || !entry.isObject()) {
-      throw new SpecError("a chain entry must be an object {\"operation\": ..., \"spec\": ...}, got " + kind(entry));
+      throw new SpecError("a chain entry must be an object {\"operation\": ..., \"spec\": ...}, got " + JoltModel.kind(entry));
     }
     JsonNode opNode = entry.get("operation");
     if (opNode == null || !opNode.isTextual()) {
-      throw new SpecError("\"operation\" must be a string, got " + kind(opNode));
+      throw new SpecError("\"operation\" must be a string, got " + JoltModel.kind(opNode));
     }
     String op = opNode.textValue();
     JsonNode spec = entry.get("spec");
@@ -133,19 +137,15 @@ public final class CompiledStep {
   }
 
   private static JsonNode requireObject(JsonNode spec) {
-    if (spec == null || !spec.isObject()) throw new SpecError("\"spec\" must be an object, got " + kind(spec));
+    if (spec == null || !spec.isObject()) throw new SpecError("\"spec\" must be an object, got " + JoltModel.kind(spec));
     return spec;
   }
 
   private static JsonNode requireSpec(JsonNode spec) {
     if (spec == null || !(spec.isObject() || spec.isArray())) {
-      throw new SpecError("\"spec\" must be an object, got " + kind(spec));
+      throw new SpecError("\"spec\" must be an object, got " + JoltModel.kind(spec));
     }
     return spec;
   }
 
-  public static String kind(JsonNode node) {
-    if (node == null || node.isMissingNode()) return "nothing";
-    return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-  }
 }

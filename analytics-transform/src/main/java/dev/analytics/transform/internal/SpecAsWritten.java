@@ -1,5 +1,7 @@
 package dev.analytics.transform.internal;
 
+import dev.analytics.transform.internal.json.SpecError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.analytics.Secrets;
 import java.util.Iterator;

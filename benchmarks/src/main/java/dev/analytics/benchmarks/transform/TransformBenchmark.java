@@ -7,7 +7,7 @@ import dev.analytics.SecretProvider;
 import dev.analytics.Secrets;
 import dev.analytics.TransformException;
 import dev.analytics.transform.JoltPipeline;
-import dev.analytics.transform.internal.JoltModel;
+import dev.analytics.transform.internal.json.JoltModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

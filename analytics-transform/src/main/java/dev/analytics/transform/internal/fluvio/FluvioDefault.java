@@ -2,7 +2,7 @@ package dev.analytics.transform.internal.fluvio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.analytics.transform.internal.JoltModel;
+import dev.analytics.transform.internal.json.JoltModel;
 import java.util.Map;
 
 /**

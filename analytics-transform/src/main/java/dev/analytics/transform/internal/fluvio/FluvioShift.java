@@ -2,9 +2,9 @@ package dev.analytics.transform.internal.fluvio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.analytics.transform.internal.CompiledStep;
-import dev.analytics.transform.internal.JoltModel;
-import dev.analytics.transform.internal.RecordError;
-import dev.analytics.transform.internal.SpecError;
+import dev.analytics.transform.internal.json.JoltModel;
+import dev.analytics.transform.internal.json.RecordError;
+import dev.analytics.transform.internal.json.SpecError;
 import dev.analytics.transform.internal.fluvio.ShiftSpec.Child;
 import dev.analytics.transform.internal.fluvio.ShiftSpec.Infallible;
 import dev.analytics.transform.internal.fluvio.ShiftSpec.Node;
@@ -210,7 +210,7 @@ public final class FluvioShift {
           At at = (At) piece;
           JsonNode value = lookup(at);
           if (value.isNull() || value.isContainerNode()) {
-            throw new RecordError(at.text + " is " + CompiledStep.kind(value) + ", not a key");
+            throw new RecordError(at.text + " is " + JoltModel.kind(value) + ", not a key");
           }
           out.append(ScalarText.of(value));
         }
@@ -228,7 +228,7 @@ public final class FluvioShift {
         return value.intValue();
       }
       if (value.isTextual()) return index(value.textValue(), at.text);
-      throw new RecordError(at.text + " is " + CompiledStep.kind(value) + ", not an index");
+      throw new RecordError(at.text + " is " + JoltModel.kind(value) + ", not an index");
     }
 
     private static int index(String text, String where) {

@@ -3,7 +3,7 @@ package dev.analytics.transform.internal.fluvio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.analytics.transform.internal.JoltModel;
+import dev.analytics.transform.internal.json.JoltModel;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;

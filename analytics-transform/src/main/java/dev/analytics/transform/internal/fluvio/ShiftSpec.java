@@ -1,8 +1,10 @@
 package dev.analytics.transform.internal.fluvio;
 
+import dev.analytics.transform.internal.json.JoltModel;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.analytics.transform.internal.CompiledStep;
-import dev.analytics.transform.internal.SpecError;
+import dev.analytics.transform.internal.json.SpecError;
 import dev.analytics.transform.internal.fluvio.ShiftSyntax.At;
 import dev.analytics.transform.internal.fluvio.ShiftSyntax.Capture;
 import dev.analytics.transform.internal.fluvio.ShiftSyntax.Index;
@@ -161,14 +163,14 @@ final class ShiftSpec {
       List<Rhs> list = new ArrayList<>(value.size());
       for (JsonNode element : value) {
         if (!element.isTextual()) {
-          throw new SpecError("an RHS array holds strings only, got " + CompiledStep.kind(element));
+          throw new SpecError("an RHS array holds strings only, got " + JoltModel.kind(element));
         }
         list.add(ShiftSyntax.parseRhs(element.textValue()));
       }
       return list;
     }
     throw new SpecError("an RHS must be a string, an array of strings, an object or null, got "
-        + CompiledStep.kind(value) + " " + value);
+        + JoltModel.kind(value) + " " + value);
   }
 
   private static void check(Rhs rhs, List<Integer> levels) {

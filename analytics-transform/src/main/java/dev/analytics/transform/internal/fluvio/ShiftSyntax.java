@@ -1,6 +1,6 @@
 package dev.analytics.transform.internal.fluvio;
 
-import dev.analytics.transform.internal.SpecError;
+import dev.analytics.transform.internal.json.SpecError;
 import java.util.ArrayList;
 import java.util.List;
 

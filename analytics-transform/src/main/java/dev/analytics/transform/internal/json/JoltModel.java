@@ -1,4 +1,4 @@
-package dev.analytics.transform.internal;
+package dev.analytics.transform.internal.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -99,5 +99,11 @@ public final class JoltModel {
 
   private static int capacity(int size) {
     return size < 3 ? size + 1 : (int) (size / 0.75f + 1);
+  }
+
+  /** A JSON value's kind for messages: {@code object}, {@code string}, {@code nothing}... */
+  public static String kind(JsonNode node) {
+    if (node == null || node.isMissingNode()) return "nothing";
+    return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -1,8 +1,7 @@
-package dev.analytics.http;
+package dev.analytics.http.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.analytics.http.internal.RetryAfter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

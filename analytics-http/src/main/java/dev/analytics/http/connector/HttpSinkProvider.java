@@ -1,4 +1,4 @@
-package dev.analytics.http.internal;
+package dev.analytics.http.connector;
 
 import dev.analytics.Sink;
 import dev.analytics.http.AmplitudeMode;
@@ -23,7 +23,7 @@ public final class HttpSinkProvider implements SinkProvider {
       "http_connect_timeout", "backoff_min", "backoff_max");
   private static final Set<String> DELIVERY_KEYS = Set.of(
       "mode", "max_batch_records", "max_batch_bytes", "linger", "max_in_flight", "merge_field",
-      "amplitude", "gzip", "max_attempts", "max_concurrent_requests");
+      "amplitude", "gzip", "max_attempts", "max_concurrent_requests", "payload_too_large_timeout");
   private static final Map<String, String> MODES =
       Map.of("batch", "batch", "per-record", "per-record", "json-array", "json-array");
 
@@ -116,6 +116,8 @@ public final class HttpSinkProvider implements SinkProvider {
     d.integer("max_attempts", 1, 100).ifPresent(n -> d.apply("max_attempts", () -> b.maxAttempts(n)));
     d.bool("amplitude").ifPresent(on -> b.amplitude(on ? AmplitudeMode.ON : AmplitudeMode.OFF));
     d.bool("gzip").ifPresent(b::gzip);
+    d.duration("payload_too_large_timeout")
+        .ifPresent(t -> d.apply("payload_too_large_timeout", () -> b.payloadTooLargeTimeout(t)));
   }
 
   private static boolean isAmplitude(String endpoint) {

@@ -1,4 +1,4 @@
-package dev.analytics.transform.internal;
+package dev.analytics.transform.internal.json;
 
 /**
  * One record cannot pass a step (a missing {@code @(...)} key, a bad index). Thrown per record, so it

@@ -1,4 +1,4 @@
-package dev.analytics.transform.internal;
+package dev.analytics.transform.internal.json;
 
 /**
  * A spec is wrong; thrown while building, the pipeline prefixes it with the step that holds it. An error

@@ -1,10 +1,11 @@
-package dev.analytics.transform.internal;
+package dev.analytics.transform.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.analytics.Secrets;
 import dev.analytics.Transform;
 import dev.analytics.spi.TransformProvider;
 import dev.analytics.transform.JoltPipeline;
+import dev.analytics.transform.internal.Dialect;
 import java.util.Objects;
 
 /**

@@ -1,0 +1,53 @@
+package dev.analytics.internal.log;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Finds the byte offset of a record in its segment, for {@code stats().queuedBytes()}: walks the frames
+ * from the last position found, so that repeated questions about a cursor that moves forward cost only
+ * the frames it moved past.
+ */
+final class FramePositions {
+  private Segment segment;
+  private long seq;
+  private int offset;
+
+  /** The offset of the first record with seq at least {@code target} in {@code in}, or its end of data. */
+  synchronized int offsetOf(Segment in, long target) {
+    if (in != segment || target < seq) {
+      segment = in;
+      seq = in.baseSeq;
+      offset = SegmentFormat.HEADER_BYTES;
+    }
+    if (target == seq) return offset;
+    MappedByteBuffer map;
+    try (FileChannel channel = FileChannel.open(in.path, StandardOpenOption.READ)) {
+      map = Mapping.map(channel, FileChannel.MapMode.READ_ONLY, Math.min(in.size, channel.size()));
+    } catch (IOException e) {
+      return in.usedBytes; // gone or unreadable: nothing of it is counted
+    }
+    try {
+      while (offset < map.capacity()) {
+        SegmentFormat.FrameKind kind = SegmentFormat.classify(map, offset, seq);
+        if (kind == SegmentFormat.FrameKind.RECORD) {
+          long at = map.getLong(offset + 8);
+          if (at >= target) break;
+          seq = at + 1;
+          offset += SegmentFormat.FRAME_HEADER_BYTES + map.getInt(offset);
+        } else if (kind == SegmentFormat.FrameKind.SEAL || kind == SegmentFormat.FrameKind.END) {
+          break;
+        } else {
+          int next = SegmentFormat.resync(map, offset, seq);
+          if (next < 0) break;
+          offset = next;
+        }
+      }
+      return offset;
+    } finally {
+      Mapping.unmap(map);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.analytics.http.internal;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The last link: sends the call with the {@link HttpClient}, at most {@code maxConcurrentRequests} at
+ * once ({@link RequestLimiter}), bounded in time and memory ({@link BoundedBody}).
+ */
+final class CallServer implements Interceptor {
+  private final HttpClient client;
+  private final RequestLimiter limiter;
+  private final DeliveryConfig.Target target;
+  private final BooleanSupplier closed;
+
+  CallServer(HttpClient client, DeliveryConfig.Target target, BooleanSupplier closed) {
+    this.client = client;
+    this.limiter = new RequestLimiter(target.maxConcurrentRequests());
+    this.target = target;
+    this.closed = closed;
+  }
+
+  @Override
+  public CompletableFuture<HttpResponse<String>> intercept(Chain chain) {
+    Call call = chain.call();
+    HttpRequest http;
+    try {
+      http = httpRequest(call);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return limiter.submit(() -> exchange(http));
+  }
+
+  private HttpRequest httpRequest(Call call) {
+    URI endpoint = target.endpoint();
+    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(target.requestTimeout());
+    for (Map.Entry<String, String> h : call.headers()) b.header(h.getKey(), h.getValue());
+    return b.method(target.method(), HttpRequest.BodyPublishers.ofByteArray(call.body())).build();
+  }
+
+  /**
+   * One exchange. The JDK's request timeout covers only the wait for the response headers: a body that
+   * stalls after them would hold the batch (and a request slot) forever, so the whole exchange gets a
+   * deadline too, and is cancelled when it passes.
+   */
+  private CompletableFuture<HttpResponse<String>> exchange(HttpRequest http) {
+    // A retry that was waiting out its backoff when the sink closed must not send any more (the user's
+    // client would still run it).
+    if (closed.getAsBoolean()) return CompletableFuture.failedFuture(new IllegalStateException("closed"));
+    CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(http, info -> BoundedBody.subscriber());
+    Duration deadline = target.requestTimeout().multipliedBy(2).plusSeconds(1);
+    return exchange.copy()
+        .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((response, error) -> {
+          if (error != null) exchange.cancel(true);
+        });
+  }
+}
