@@ -6,17 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.analytics.DeadLetter;
 import dev.analytics.DeadLetters;
 import dev.analytics.internal.log.EventLog;
-import dev.analytics.internal.log.FilePermissions;
 import dev.analytics.internal.log.Storage;
+import dev.analytics.internal.log.StorageFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,10 +61,9 @@ final class DeadLetterFile implements DeadLetters {
     this.storage = storage;
     this.mapper = mapper;
     this.log = log;
-    Files.createDirectories(directory);
-    FilePermissions.restrictDirectory(directory);
-    Files.deleteIfExists(directory.resolve("dead-letters.jsonl.tmp"));
-    FilePermissions.createOwnerOnlyFile(file);
+    storage.createDirectories(directory);
+    storage.delete(directory.resolve("dead-letters.jsonl.tmp"));
+    storage.open(file, Storage.Access.CREATE).close();
     storage.syncDirectory(directory); // the file's name must outlive a power loss before any cursor moves
     cutTornLine();
     for (Line line : readLines()) if (line.letter != null) kept.add(key(line.letter));
@@ -89,13 +84,13 @@ final class DeadLetterFile implements DeadLetters {
 
   /** A crash mid-append can leave a last line without its newline: cut it so the next append starts clean. */
   private void cutTornLine() throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (StorageFile channel = storage.open(file, Storage.Access.WRITE)) {
       long size = channel.size();
       if (size == 0) return;
       ByteBuffer last = ByteBuffer.allocate(1);
       channel.read(last, size - 1);
       if (last.get(0) == '\n') return;
-      byte[] all = Files.readAllBytes(file);
+      byte[] all = storage.readAll(file);
       int end = all.length;
       while (end > 0 && all[end - 1] != '\n') end--;
       LOG.log(System.Logger.Level.WARNING, "cut torn last line of " + file + " (" + (all.length - end) + " bytes)");
@@ -116,16 +111,17 @@ final class DeadLetterFile implements DeadLetters {
       bytes.write(mapper.writeValueAsBytes(toJson(letter)));
       bytes.write('\n');
     }
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      if (channel.size() + bytes.size() > maxBytes) {
+    try (StorageFile channel = storage.open(file, Storage.Access.WRITE)) {
+      long end = channel.size();
+      if (end + bytes.size() > maxBytes) {
         // Never dropped: the dispatcher keeps the records and retries, so the event log fills and the
         // when-full policy (counted, reported) decides, while this says loudly why.
         throw new IOException("dead-letter log " + file + " is full (maxDeadLetterBytes " + maxBytes
             + "); replay or purge dead letters; the records are kept in the event log meanwhile");
       }
       ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
-      while (buffer.hasRemaining()) channel.write(buffer);
-      storage.sync(channel);
+      while (buffer.hasRemaining()) channel.write(buffer, end + buffer.position());
+      channel.sync();
     }
     kept.addAll(keys);
     return fresh;
@@ -144,7 +140,7 @@ final class DeadLetterFile implements DeadLetters {
     List<String> texts;
     try {
       // Decoded leniently: one damaged byte (not valid UTF-8) must cost at most its own line, not the file.
-      texts = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+      texts = new String(storage.readAll(file), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read dead letters " + file, e);
     }
@@ -257,16 +253,16 @@ final class DeadLetterFile implements DeadLetters {
     }
     Path temp = directory.resolve("dead-letters.jsonl.tmp");
     try {
-      Files.deleteIfExists(temp);
-      FilePermissions.createOwnerOnlyFile(temp);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      storage.delete(temp);
+      try (StorageFile channel = storage.open(temp, Storage.Access.CREATE)) {
+        long position = 0;
         for (String text : keep) {
           ByteBuffer line = ByteBuffer.wrap((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-          while (line.hasRemaining()) channel.write(line);
+          while (line.hasRemaining()) position += channel.write(line, position);
         }
-        storage.sync(channel);
+        channel.sync();
       }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      storage.move(temp, file);
       storage.syncDirectory(directory);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot rewrite dead letters " + file, e);

@@ -132,6 +132,7 @@ public final class Engine {
   private final FileLock lock;
   private final ListenerRelay listener;
   private final EventLog log;
+  private final CursorStore cursors;
   private final EventSerializer serializer;
   private final DeadLetterFile deadLetters;
   private final Counters counters = new Counters();
@@ -151,7 +152,7 @@ public final class Engine {
     this.lock = lock;
     this.listener = new ListenerRelay(config.listener, directory.getFileName().toString());
     this.serializer = new EventSerializer(config.mapper);
-    CursorStore cursors = new CursorStore(directory.resolve("cursors"), config.storage);
+    this.cursors = new CursorStore(directory.resolve("cursors"), config.storage);
     cursors.deleteTemporaryFiles();
     this.log = EventLog.open(new EventLog.Options(directory.resolve("log"), config.segmentBytes,
         config.maxDiskBytes, config.whenFull, config.blockTimeout, config.durability, config.clock,
@@ -323,6 +324,7 @@ public final class Engine {
       }
       reportDrops();
       listener.close(1000);
+      cursors.close(); // a dispatcher still running must not write a cursor once the lock is released
       try {
         lock.release();
       } catch (IOException e) {

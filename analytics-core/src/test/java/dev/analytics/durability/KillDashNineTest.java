@@ -119,6 +119,8 @@ class KillDashNineTest {
     LogImages.Reopened reopened = LogImages.reopenAndDeliver(dir);
     assertThat(reopened.flushed).as("%s: flush after the reopen", name).isTrue();
     assertThat(reopened.stats.corruptSkipped()).as("%s: kill -9 corrupts nothing", name).isZero();
+    // Not even a kill in the middle of a segment roll leaves a file that recovery reports as damaged.
+    assertThat(reopened.corruptions).as("%s: nothing reported as damage after kill -9", name).isEmpty();
     assertThat(reopened.delivered).as("%s: delivered once each, in log order", name).doesNotHaveDuplicates().isSorted();
     Set<String> delivered = new HashSet<>(reopened.delivered);
     delivered.addAll(deliveredByChild);

@@ -31,9 +31,15 @@ class DependencyDirectionTest {
   static List<String[]> classEdges(Path location) {
     ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
     StringWriter out = new StringWriter();
-    int status = jdeps.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
-        "-verbose:class", "-filter:none", location.toString());
-    assertThat(status).as("jdeps on " + location).isZero();
+    // A jar with a module descriptor is read as that module: its requires must resolve.
+    String modulePath = JpmsConsumerTest.modulePath().stream()
+        .filter(p -> !p.equals(location))
+        .map(Path::toString)
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    StringWriter errors = new StringWriter();
+    int status = jdeps.run(new PrintWriter(out, true), new PrintWriter(errors, true),
+        "--multi-release", "17", "--module-path", modulePath, "-verbose:class", "-filter:none", location.toString());
+    assertThat(status).as("jdeps on " + location + ": " + errors).isZero();
     List<String[]> edges = new ArrayList<>();
     Matcher m = EDGE.matcher(out.toString());
     while (m.find()) edges.add(new String[] {m.group(1), m.group(2)});

@@ -2,13 +2,8 @@ package dev.analytics.internal.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -30,19 +25,19 @@ public final class CursorStore {
 
   private final Path directory;
   private final Storage storage;
+  private boolean closed; // guarded by this
 
   public CursorStore(Path directory, Storage storage) throws IOException {
     this.directory = directory;
     this.storage = storage;
-    Files.createDirectories(directory);
-    FilePermissions.restrictDirectory(directory);
+    storage.createDirectories(directory);
   }
 
   /** The sink's saved seq, or -1 when it has none or the file is damaged (then it starts over). */
   public long read(String sink) {
     Path path = directory.resolve(sink + SUFFIX);
     try {
-      byte[] bytes = Files.readAllBytes(path);
+      byte[] bytes = storage.readAll(path);
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       if (bytes.length == 16 && buffer.getInt(0) == MAGIC && buffer.getInt(12) == crc(bytes)) {
         return buffer.getLong(4);
@@ -59,35 +54,45 @@ public final class CursorStore {
   /** The highest seq any cursor file records, or 0. */
   public long maxSeq() throws IOException {
     long max = 0;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
-      for (Path file : files) {
-        String name = file.getFileName().toString();
-        max = Math.max(max, read(name.substring(0, name.length() - SUFFIX.length())));
-      }
+    for (Path file : storage.list(directory)) {
+      String name = file.getFileName().toString();
+      if (name.endsWith(SUFFIX)) max = Math.max(max, read(name.substring(0, name.length() - SUFFIX.length())));
     }
     return max;
   }
 
-  public void write(String sink, long seq) throws IOException {
+  /**
+   * Saves {@code sink}'s seq; ignored once {@link #close closed}: a dispatcher that did not stop in
+   * time must not write its older cursor after the directory was handed to the next instance.
+   */
+  public synchronized void write(String sink, long seq) throws IOException {
+    if (closed) {
+      LOG.log(System.Logger.Level.DEBUG, "cursor of " + sink + " not saved: the instance is closed");
+      return;
+    }
     ByteBuffer buffer = ByteBuffer.allocate(16);
     buffer.putInt(0, MAGIC).putLong(4, seq);
     buffer.putInt(12, crc(buffer.array()));
     Path target = directory.resolve(sink + SUFFIX);
     Path temp = directory.resolve(sink + SUFFIX + ".tmp");
-    Files.deleteIfExists(temp);
-    FilePermissions.createOwnerOnlyFile(temp);
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-      while (buffer.hasRemaining()) channel.write(buffer);
-      storage.sync(channel);
+    storage.delete(temp);
+    try (StorageFile file = storage.open(temp, Storage.Access.CREATE)) {
+      while (buffer.hasRemaining()) file.write(buffer, buffer.position());
+      file.sync();
     }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    storage.move(temp, target);
     storage.syncDirectory(directory);
+  }
+
+  /** No cursor is written after this returns. */
+  public synchronized void close() {
+    closed = true;
   }
 
   /** Removes leftover temporary files of interrupted writes. */
   public void deleteTemporaryFiles() throws IOException {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.tmp")) {
-      for (Path file : files) Files.deleteIfExists(file);
+    for (Path file : storage.list(directory)) {
+      if (file.getFileName().toString().endsWith(".tmp")) storage.delete(file);
     }
   }
 

@@ -7,14 +7,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,13 +87,13 @@ public final class EventLog implements Closeable {
 
   // Writer state, guarded by lock.
   private Segment active;
-  private FileChannel activeChannel;
-  private MappedByteBuffer activeMap;
+  private StorageFile activeChannel;
+  private ByteBuffer activeMap;
   private int position;
   private boolean closed;
   private boolean spareReserved;
   private boolean spareReady;
-  private final List<FileChannel> unsyncedSealed = new ArrayList<>();
+  private final List<StorageFile> unsyncedSealed = new ArrayList<>();
   private boolean directoryDirty;
   private volatile Runnable onAppend = () -> {};
   private volatile java.util.function.LongSupplier readPosition = () -> 0;
@@ -149,23 +143,20 @@ public final class EventLog implements Closeable {
   }
 
   private void recover(long minimumNextSeq) throws IOException {
-    Files.createDirectories(directory);
-    FilePermissions.restrictDirectory(directory);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-      for (Path file : files) {
-        String name = file.getFileName().toString();
-        if (name.endsWith(".tmp")) {
-          Files.deleteIfExists(file); // a spare segment or a write that never completed
-        } else {
-          long base = SegmentFormat.baseSeqOf(name);
-          if (base >= 0) {
-            long size = Files.size(file);
-            if (size > Integer.MAX_VALUE) {
-              report(file, 0, 0, 0, "segment file of " + size + " bytes ignored");
-              continue;
-            }
-            segments.put(base, new Segment(base, file, (int) size, (int) size));
+    storage.createDirectories(directory);
+    for (Path file : storage.list(directory)) {
+      String name = file.getFileName().toString();
+      if (name.endsWith(".tmp")) {
+        storage.delete(file); // a spare segment or a write that never completed
+      } else {
+        long base = SegmentFormat.baseSeqOf(name);
+        if (base >= 0) {
+          long size = storage.size(file);
+          if (size > Integer.MAX_VALUE) {
+            report(file, 0, 0, 0, "segment file of " + size + " bytes ignored");
+            continue;
           }
+          segments.put(base, new Segment(base, file, (int) size, (int) size));
         }
       }
     }
@@ -179,13 +170,17 @@ public final class EventLog implements Closeable {
     }
     releasedSeq = segments.firstKey();
     syncedSeq = nextSeq;
+    // The previous instance may have created or renamed segment files without ever fsyncing the
+    // directory (it closed or died before a record needed it): the first fsync here does it, or a
+    // power loss could take a segment's name, and every record in it, after its records were synced.
+    directoryDirty = true;
   }
 
   /** Sealed segments record in their header where their data ends: what queuedBytes() counts. */
   private void learnWhereSealedSegmentsEnd() throws IOException {
     for (Segment segment : segments.values()) {
       if (segment == segments.lastEntry().getValue()) break; // scanned by recoverLastSegment
-      ByteBuffer header = SegmentFormat.readHeader(segment.path);
+      ByteBuffer header = SegmentFormat.readHeader(storage, segment.path);
       int end = header == null || SegmentFormat.checkHeader(header, segment.baseSeq) != null
           ? -1 : SegmentFormat.endOffset(header);
       if (end > 0 && end <= segment.size) segment.usedBytes = end;
@@ -202,22 +197,22 @@ public final class EventLog implements Closeable {
     for (Segment segment : List.copyOf(segments.values())) {
       if (segment.size >= SegmentFormat.HEADER_BYTES + SegmentFormat.FRAME_HEADER_BYTES) continue;
       boolean last = segment == segments.lastEntry().getValue();
-      if (last && !SegmentFormat.onlyZeros(segment.path)) {
+      if (last && !SegmentFormat.onlyZeros(storage, segment.path)) {
         report(segment.path, 0, segment.baseSeq, minimumNextSeq, "segment file truncated to " + segment.size
             + " bytes, inside its header");
       } else {
         LOG.log(System.Logger.Level.INFO, "removed " + segment.path + " (" + segment.size + " bytes, no record)");
       }
       segments.remove(segment.baseSeq);
-      Files.deleteIfExists(segment.path);
+      storage.delete(segment.path);
     }
     while (!segments.isEmpty()) {
       Segment last = segments.lastEntry().getValue();
-      if (SegmentFormat.hasValidHeader(last.path, last.baseSeq) || !SegmentFormat.onlyZeros(last.path)) return;
+      if (SegmentFormat.hasValidHeader(storage, last.path, last.baseSeq) || !SegmentFormat.onlyZeros(storage, last.path)) return;
       LOG.log(System.Logger.Level.INFO, "removed " + last.path + ": a segment roll interrupted before its data "
           + "reached the disk (no header, no record)");
       segments.remove(last.baseSeq);
-      Files.deleteIfExists(last.path);
+      storage.delete(last.path);
     }
   }
 
@@ -232,8 +227,14 @@ public final class EventLog implements Closeable {
 
   private void recoverLastSegment(long minimumNextSeq) throws IOException {
     Segment last = segments.lastEntry().getValue();
-    FileChannel channel = FileChannel.open(last.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    MappedByteBuffer map = Mapping.map(channel, FileChannel.MapMode.READ_WRITE, last.size);
+    StorageFile channel = storage.open(last.path, Storage.Access.WRITE);
+    ByteBuffer map;
+    try {
+      map = channel.map(last.size, true);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
     String headerProblem = SegmentFormat.checkHeader(map, last.baseSeq);
     if (headerProblem != null) {
       report(last.path, 0, 0, 0, headerProblem + "; records are still read by their own checksums");
@@ -285,7 +286,7 @@ public final class EventLog implements Closeable {
         if (sealedNext < 0 && roomForSeal) {
           SegmentFormat.writeSeal(map, offset, base);
         }
-        Mapping.unmap(map);
+        channel.unmap(map);
         channel.close();
         nextSeq = base;
         openNewActive(base);
@@ -456,13 +457,13 @@ public final class EventLog implements Closeable {
     }
     try {
       while (spareReserved && !spareReady) spaceChanged.awaitUninterruptibly();
-      FileChannel oldChannel = activeChannel;
-      MappedByteBuffer oldMap = activeMap;
+      StorageFile oldChannel = activeChannel;
+      ByteBuffer oldMap = activeMap;
       int oldEnd = position;
       long base = nextSeq;
       openNewActive(base);
       SegmentFormat.writeSeal(oldMap, oldEnd, base);
-      Mapping.unmap(oldMap);
+      oldChannel.unmap(oldMap);
       unsyncedSealed.add(oldChannel);
       return true;
     } catch (IOException e) {
@@ -485,17 +486,17 @@ public final class EventLog implements Closeable {
       spareReady = false;
       spareReserved = false;
     } else {
-      Files.deleteIfExists(spare);
+      storage.delete(spare);
       createPreallocated(spare);
     }
-    FileChannel channel = FileChannel.open(spare, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    MappedByteBuffer map = null;
+    StorageFile channel = storage.open(spare, Storage.Access.WRITE);
+    ByteBuffer map = null;
     try {
-      map = Mapping.map(channel, FileChannel.MapMode.READ_WRITE, options.segmentBytes);
+      map = channel.map(options.segmentBytes, true);
       SegmentFormat.writeHeader(map, base, options.segmentBytes);
-      Files.move(spare, path, StandardCopyOption.ATOMIC_MOVE);
+      storage.move(spare, path);
     } catch (IOException | RuntimeException e) {
-      Mapping.unmap(map);
+      if (map != null) channel.unmap(map);
       channel.close();
       throw e;
     }
@@ -509,11 +510,10 @@ public final class EventLog implements Closeable {
   }
 
   private void createPreallocated(Path path) throws IOException {
-    FilePermissions.createOwnerOnlyFile(path);
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-      storage.preallocate(channel, options.segmentBytes);
+    try (StorageFile file = storage.open(path, Storage.Access.CREATE)) {
+      file.preallocate(options.segmentBytes);
     } catch (IOException e) {
-      Files.deleteIfExists(path);
+      storage.delete(path);
       throw e;
     }
   }
@@ -533,7 +533,7 @@ public final class EventLog implements Closeable {
     Path spare = directory.resolve(SPARE_NAME);
     boolean ok = false;
     try {
-      Files.deleteIfExists(spare);
+      storage.delete(spare);
       createPreallocated(spare);
       ok = true;
     } catch (IOException e) {
@@ -602,7 +602,7 @@ public final class EventLog implements Closeable {
     segment.deleted = true;
     segments.remove(segment.baseSeq);
     try {
-      Files.deleteIfExists(segment.path);
+      storage.delete(segment.path);
       directoryDirty = true;
     } catch (IOException e) {
       storageErrors.incrementAndGet();
@@ -661,8 +661,8 @@ public final class EventLog implements Closeable {
 
   private void syncAsLeader() {
     long target;
-    List<FileChannel> sealed;
-    FileChannel current;
+    List<StorageFile> sealed;
+    StorageFile current;
     boolean syncDirectory;
     lock.lock();
     try {
@@ -678,8 +678,8 @@ public final class EventLog implements Closeable {
     IOException failure = null;
     boolean interrupted = Thread.interrupted(); // see writeFully: an interrupt would close the channel
     try {
-      for (FileChannel channel : sealed) storage.sync(channel);
-      if (current.isOpen() || !closedByUs(current)) storage.sync(current);
+      for (StorageFile channel : sealed) channel.sync();
+      if (current.isOpen() || !closedByUs(current)) current.sync();
       if (syncDirectory) storage.syncDirectory(directory);
     } catch (IOException e) {
       failure = e;
@@ -687,7 +687,7 @@ public final class EventLog implements Closeable {
       if (interrupted) Thread.currentThread().interrupt();
     }
     if (failure == null) {
-      for (FileChannel channel : sealed) closeQuietly(channel);
+      for (StorageFile channel : sealed) closeQuietly(channel);
     } else {
       lock.lock();
       try {
@@ -718,6 +718,10 @@ public final class EventLog implements Closeable {
   /** A reader positioned at {@code seq} (or the oldest record still kept, if later). */
   public LogReader reader(long seq) {
     return new LogReader(this, seq);
+  }
+
+  Storage storage() {
+    return storage;
   }
 
   Map.Entry<Long, Segment> segmentFor(long seq) {
@@ -771,7 +775,7 @@ public final class EventLog implements Closeable {
     if (from == null) return 0;
     long total = 0;
     for (Segment segment : segments.tailMap(from.getKey()).values()) {
-      int start = segment == from.getValue() && seq > segment.baseSeq ? backlog.offsetOf(segment, seq) : SegmentFormat.HEADER_BYTES;
+      int start = segment == from.getValue() && seq > segment.baseSeq ? backlog.offsetOf(storage, segment, seq) : SegmentFormat.HEADER_BYTES;
       total += Math.max(0, segment.usedBytes - start);
     }
     return total;
@@ -812,9 +816,9 @@ public final class EventLog implements Closeable {
     }
     lock.lock();
     try {
-      for (FileChannel channel : unsyncedSealed) closeQuietly(channel);
+      for (StorageFile channel : unsyncedSealed) closeQuietly(channel);
       unsyncedSealed.clear();
-      Mapping.unmap(activeMap);
+      if (activeMap != null) activeChannel.unmap(activeMap);
       activeMap = null;
       closeQuietly(activeChannel);
     } finally {
@@ -824,7 +828,7 @@ public final class EventLog implements Closeable {
   }
 
   /** True once close() has closed {@code channel}; a channel closed any other way must fail the sync. */
-  private boolean closedByUs(FileChannel channel) {
+  private boolean closedByUs(StorageFile channel) {
     lock.lock();
     try {
       return closed && channel == activeChannel;
@@ -833,7 +837,7 @@ public final class EventLog implements Closeable {
     }
   }
 
-  private static void closeQuietly(FileChannel channel) {
+  private static void closeQuietly(StorageFile channel) {
     try {
       channel.close();
     } catch (IOException e) {

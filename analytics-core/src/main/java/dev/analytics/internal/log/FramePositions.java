@@ -1,9 +1,7 @@
 package dev.analytics.internal.log;
 
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
+import java.nio.ByteBuffer;
 
 /**
  * Finds the byte offset of a record in its segment, for {@code stats().queuedBytes()}: walks the frames
@@ -16,16 +14,18 @@ final class FramePositions {
   private int offset;
 
   /** The offset of the first record with seq at least {@code target} in {@code in}, or its end of data. */
-  synchronized int offsetOf(Segment in, long target) {
+  synchronized int offsetOf(Storage storage, Segment in, long target) {
     if (in != segment || target < seq) {
       segment = in;
       seq = in.baseSeq;
       offset = SegmentFormat.HEADER_BYTES;
     }
     if (target == seq) return offset;
-    MappedByteBuffer map;
-    try (FileChannel channel = FileChannel.open(in.path, StandardOpenOption.READ)) {
-      map = Mapping.map(channel, FileChannel.MapMode.READ_ONLY, Math.min(in.size, channel.size()));
+    StorageFile file;
+    ByteBuffer map;
+    try (StorageFile channel = storage.open(in.path, Storage.Access.READ)) {
+      map = channel.map(Math.min(in.size, channel.size()), false);
+      file = channel;
     } catch (IOException e) {
       return in.usedBytes; // gone or unreadable: nothing of it is counted
     }
@@ -47,7 +47,7 @@ final class FramePositions {
       }
       return offset;
     } finally {
-      Mapping.unmap(map);
+      file.unmap(map);
     }
   }
 }

@@ -2,10 +2,8 @@ package dev.analytics.internal.log;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +28,8 @@ public final class LogReader implements Closeable {
   /** Volatile: DROP_OLDEST reads it (under the segment's monitor) to count what no reader took. */
   private volatile long nextSeq;
   private Segment segment;
-  private MappedByteBuffer map;
+  private StorageFile file;
+  private ByteBuffer map;
   private int offset;
   /** The seq the next frame in this segment should carry; lower seqs are stale. */
   private long scanSeq;
@@ -159,9 +158,10 @@ public final class LogReader implements Closeable {
         }
         nextSeq = candidate.baseSeq;
       }
-      try (FileChannel channel = FileChannel.open(candidate.path, StandardOpenOption.READ)) {
+      try (StorageFile channel = log.storage().open(candidate.path, Storage.Access.READ)) {
         int size = (int) Math.min(candidate.size, channel.size());
-        map = Mapping.map(channel, FileChannel.MapMode.READ_ONLY, size);
+        map = channel.map(size, false);
+        file = channel; // closing the file keeps the mapping: only used to unmap it
       } catch (NoSuchFileException e) {
         entry = log.segmentAfter(candidate.baseSeq); // deleted meanwhile, or from outside: move on
         continue;
@@ -180,7 +180,8 @@ public final class LogReader implements Closeable {
   }
 
   private void closeSegment() {
-    Mapping.unmap(map);
+    file.unmap(map);
+    file = null;
     map = null;
     segment = null;
   }

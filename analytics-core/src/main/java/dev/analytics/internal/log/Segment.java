@@ -7,7 +7,10 @@ final class Segment {
   final long baseSeq;
   final Path path;
   final int size;
-  /** Bytes of frames written, once sealed or while active; the file size for segments found on disk. */
+  /**
+   * End of the frames written (header included): exact while active and once sealed; for a segment
+   * found on disk, what its header records (else its file size, until a reader reaches its seal).
+   */
   volatile int usedBytes;
   /** Deleted from disk (released or dropped); a reader still holding its mapping must move on. */
   volatile boolean deleted;

@@ -2,9 +2,7 @@ package dev.analytics.internal.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -202,15 +200,15 @@ final class SegmentFormat {
   }
 
   /** Whether the file at {@code path} starts with a valid header for {@code baseSeq}. */
-  static boolean hasValidHeader(Path path, long baseSeq) throws IOException {
-    ByteBuffer header = readHeader(path);
+  static boolean hasValidHeader(Storage storage, Path path, long baseSeq) throws IOException {
+    ByteBuffer header = readHeader(storage, path);
     return header != null && checkHeader(header, baseSeq) == null;
   }
 
   /** The first {@link #HEADER_BYTES} bytes of the file, or null if it is shorter. */
-  static ByteBuffer readHeader(Path path) throws IOException {
+  static ByteBuffer readHeader(Storage storage, Path path) throws IOException {
     ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+    try (StorageFile channel = storage.open(path, Storage.Access.READ)) {
       while (header.hasRemaining() && channel.read(header, header.position()) > 0) {
         // reads until full or the end of the file
       }
@@ -219,9 +217,9 @@ final class SegmentFormat {
   }
 
   /** Whether the file at {@code path} holds nothing but zero bytes (or nothing at all). */
-  static boolean onlyZeros(Path path) throws IOException {
+  static boolean onlyZeros(Storage storage, Path path) throws IOException {
     ByteBuffer chunk = ByteBuffer.allocate(ZEROS.length);
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+    try (StorageFile channel = storage.open(path, Storage.Access.READ)) {
       long position = 0;
       int read;
       while ((read = channel.read(chunk.clear(), position)) > 0) {

@@ -2,37 +2,59 @@ package dev.analytics.internal.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * The few file operations whose failure the log must survive and report: preallocation (where a full
- * disk shows) and fsync. Tests replace it to inject faults; everything else uses the real file system.
+ * Every file operation of the event log, the cursors and the dead-letter log. The real one
+ * ({@link #DEFAULT}) is the file system; tests replace it to inject faults or to simulate a power loss
+ * (what was fsynced survives, what was only written may not).
  */
 public interface Storage {
-  Storage DEFAULT = new Storage() {};
+  Storage DEFAULT = new FileStorage();
 
-  /** Writes {@code size} zero bytes to a new file so later writes through a mapping never need new blocks. */
-  default void preallocate(FileChannel channel, long size) throws IOException {
-    ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-    long position = 0;
-    while (position < size) {
-      zeros.clear();
-      zeros.limit((int) Math.min(zeros.capacity(), size - position));
-      while (zeros.hasRemaining()) position += channel.write(zeros, position);
-    }
+  /** How {@link #open} opens a file. */
+  enum Access {
+    /** Reads only; the file must exist. */
+    READ,
+    /** Reads and writes; the file must exist. */
+    WRITE,
+    /** Reads and writes; an absent file is created, readable by the owner only. */
+    CREATE
   }
 
-  /** fdatasync: on Linux this also writes back pages dirtied through a shared mapping. */
-  default void sync(FileChannel channel) throws IOException {
-    channel.force(false);
-  }
+  /** Creates the directory and its parents if needed, readable by the owner only. */
+  void createDirectories(Path directory) throws IOException;
 
-  /** Makes a created, renamed or deleted directory entry durable. */
-  default void syncDirectory(Path directory) throws IOException {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
+  /** The entries of {@code directory}, in no particular order. */
+  List<Path> list(Path directory) throws IOException;
+
+  /** The size of {@code file}; {@link java.nio.file.NoSuchFileException} if it does not exist. */
+  long size(Path file) throws IOException;
+
+  /** Opens {@code file}; {@link java.nio.file.NoSuchFileException} if it must exist and does not. */
+  StorageFile open(Path file, Access access) throws IOException;
+
+  /** Deletes {@code file} if it exists. Durable only after {@link #syncDirectory}. */
+  void delete(Path file) throws IOException;
+
+  /** Renames {@code source} over {@code target} atomically. Durable only after {@link #syncDirectory}. */
+  void move(Path source, Path target) throws IOException;
+
+  /** Makes the files created, renamed or deleted in {@code directory} durable. */
+  void syncDirectory(Path directory) throws IOException;
+
+  /** The whole file; {@link java.nio.file.NoSuchFileException} if it does not exist. */
+  default byte[] readAll(Path path) throws IOException {
+    try (StorageFile file = open(path, Access.READ)) {
+      long size = file.size();
+      if (size > Integer.MAX_VALUE - 16) throw new IOException(path + " is too large to read: " + size + " bytes");
+      ByteBuffer bytes = ByteBuffer.allocate((int) size);
+      while (bytes.hasRemaining() && file.read(bytes, bytes.position()) > 0) {
+        // reads until full or the end of the file
+      }
+      return bytes.hasRemaining() ? Arrays.copyOf(bytes.array(), bytes.position()) : bytes.array();
     }
   }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Durability;
 import dev.analytics.WhenFull;
+import dev.analytics.testsupport.FaultyStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,16 +29,13 @@ class GroupCommitFailureTest {
   void recordsWrittenBeforeAFailedFsyncAreNeverReportedDurableByALaterOne() throws Exception {
     AtomicInteger syncs = new AtomicInteger();
     AtomicReference<EventLog> logRef = new AtomicReference<>();
-    Storage storage = new Storage() {
-      @Override
-      public void sync(FileChannel channel) throws IOException {
-        if (syncs.incrementAndGet() == 1) {
-          // The first fsync fails, but only after a second emitter has written its record and waits.
-          long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-          while (logRef.get().nextSeq() < 2 && System.nanoTime() < deadline) Thread.onSpinWait();
-          throw new IOException("Input/output error (injected)");
-        }
-        Storage.super.sync(channel);
+    FaultyStorage storage = new FaultyStorage();
+    storage.beforeSync = () -> {
+      if (syncs.incrementAndGet() == 1) {
+        // The first fsync fails, but only after a second emitter has written its record and waits.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (logRef.get().nextSeq() < 2 && System.nanoTime() < deadline) Thread.onSpinWait();
+        throw new IOException("Input/output error (injected)");
       }
     };
     EventLog log = EventLog.open(new EventLog.Options(dir, 64 * 1024, 1 << 20, WhenFull.BLOCK,
