@@ -22,6 +22,9 @@ import org.springframework.util.unit.DataSize;
  * <p>Secret values are never properties of this class: {@code ${{ secrets.NAME }}} in a Jolt spec, a header
  * value or the connector file is resolved from Spring's {@code Environment}, key
  * {@code analytics.secrets.NAME} first, then {@code NAME}.
+ *
+ * <p>Long only by its getters and setters: Spring's binder and the configuration processor (which writes
+ * the metadata IDEs complete from, with these field comments as descriptions) need the JavaBean form.
  */
 @ConfigurationProperties(prefix = "analytics")
 public class AnalyticsProperties {
