@@ -48,7 +48,7 @@ public final class Secrets {
   /**
    * Resolves every declared name now.
    *
-   * @throws IllegalArgumentException if a name is malformed or has no value (even if unused)
+   * @throws IllegalArgumentException if a name is malformed or has no value or an empty one (even if unused)
    */
   public static Secrets resolve(Collection<String> declared, SecretProvider provider) {
     Objects.requireNonNull(declared, "declared == null");
@@ -62,6 +62,8 @@ public final class Secrets {
       }
       String value = provider.get(name).orElseThrow(
           () -> new IllegalArgumentException("secret " + name + " is declared but has no value"));
+      // An empty value would render requests that fail later, far from the cause (and cannot be masked).
+      if (value.isEmpty()) throw new IllegalArgumentException("secret " + name + " is declared but its value is empty");
       values.put(name, value);
     }
     return new Secrets(values);

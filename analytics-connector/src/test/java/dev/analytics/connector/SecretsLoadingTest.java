@@ -101,6 +101,14 @@ class SecretsLoadingTest {
   }
 
   @Test
+  void anEmptySecretValueIsRefusedLikeAMissingOne() {
+    assertThatThrownBy(() -> seed().secrets(SecretProvider.of(Map.of("AMPLITUDE_API_TOKEN", ""))).load())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("meta.secrets[0].name (line 9)")
+        .hasMessageContaining("secret AMPLITUDE_API_TOKEN is declared but has an empty value");
+  }
+
+  @Test
   void declaredButUnusedSecretWithoutValueStillFails() {
     String yaml = "apiVersion: 0.1.0\nmeta:\n  name: c\n  type: http-sink\n  topic: t\n"
         + "  secrets:\n    - name: USED\n    - name: UNUSED\nhttp:\n  endpoint: \"${{ secrets.USED }}\"\n";

@@ -44,30 +44,28 @@ class SegmentGapTest {
 
   @Test
   void aDeletedMiddleSegmentLosesOnlyItsRecordsAndIsReportedOnce() throws IOException {
-    List<String> ids = LogImages.writeUndelivered(dir, RECORDS);
-    Path victim = middleSegment();
-    List<String> lost = idsIn(victim);
-    Files.delete(victim);
-
-    expectGapRecovered(ids, lost);
+    loseTheMiddleSegment(Files::delete);
   }
 
   @Test
   void anEmptiedMiddleSegmentLosesOnlyItsRecordsAndIsReportedOnce() throws IOException {
-    List<String> ids = LogImages.writeUndelivered(dir, RECORDS);
-    Path victim = middleSegment();
-    List<String> lost = idsIn(victim);
-    truncate(victim, 0);
-
-    expectGapRecovered(ids, lost);
+    loseTheMiddleSegment(segment -> truncate(segment, 0));
   }
 
   @Test
   void aMiddleSegmentCutInsideItsHeaderLosesOnlyItsRecords() throws IOException {
+    loseTheMiddleSegment(segment -> truncate(segment, 20));
+  }
+
+  interface Damage {
+    void apply(Path segment) throws IOException;
+  }
+
+  private void loseTheMiddleSegment(Damage damage) throws IOException {
     List<String> ids = LogImages.writeUndelivered(dir, RECORDS);
     Path victim = middleSegment();
     List<String> lost = idsIn(victim);
-    truncate(victim, 20);
+    damage.apply(victim);
 
     expectGapRecovered(ids, lost);
   }
