@@ -197,8 +197,10 @@ public final class Engine {
     Path directory = config.directory;
     FileChannel lockChannel = null;
     try {
+      checkDirectory(directory);
       Files.createDirectories(directory);
       FilePermissions.restrictDirectory(directory);
+      checkFreeSpace(directory, config.segmentBytes);
       Path lockFile = directory.resolve(".lock");
       FilePermissions.createOwnerOnlyFile(lockFile);
       lockChannel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
@@ -223,6 +225,43 @@ public final class Engine {
       closeQuietly(lockChannel); // releases the lock: a failed open must not lock the directory until exit
       throw e;
     }
+  }
+
+  /** Says what is wrong with a path that cannot be the log directory, before anything is created. */
+  private static void checkDirectory(Path directory) throws IOException {
+    if (Files.exists(directory) && !Files.isDirectory(directory)) {
+      throw new java.nio.file.FileSystemException(directory.toString(), null, "is a file, not a directory");
+    }
+    for (Path parent = directory.toAbsolutePath().getParent(); parent != null; parent = parent.getParent()) {
+      if (Files.exists(parent)) {
+        if (!Files.isDirectory(parent)) {
+          throw new java.nio.file.FileSystemException(directory.toString(), null, parent + " is a file, not a directory");
+        }
+        if (!Files.isWritable(parent) && !Files.exists(directory)) {
+          throw new java.nio.file.AccessDeniedException(directory.toString(), null,
+              "cannot be created: " + parent + " is not writable by this process");
+        }
+        return;
+      }
+    }
+  }
+
+  /** Two segments are the least the log writes (the active one and the next); fail now, not at the first roll. */
+  private static void checkFreeSpace(Path directory, int segmentBytes) throws IOException {
+    long usable = Files.getFileStore(directory).getUsableSpace();
+    long needed = 2L * segmentBytes;
+    boolean fresh;
+    try (java.util.stream.Stream<Path> entries = Files.list(directory)) {
+      fresh = entries.findAny().isEmpty();
+    }
+    if (fresh && usable < needed) {
+      throw new IOException("needs " + mebibytes(needed) + " free for two segments of segmentBytes "
+          + mebibytes(segmentBytes) + ", has " + mebibytes(usable) + "; free space, or lower segmentBytes");
+    }
+  }
+
+  private static String mebibytes(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
   }
 
   private void start() {
