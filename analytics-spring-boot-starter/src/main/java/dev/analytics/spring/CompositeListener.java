@@ -1,0 +1,75 @@
+package dev.analytics.spring;
+
+import dev.analytics.DeadLetter;
+import dev.analytics.Listener;
+import dev.analytics.WhenFull;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Tells every listener bean, in order. Each call is guarded on its own, so a throwing user listener cannot
+ * keep the {@link SinkFaultTracker} (and so the health indicator) from hearing a fault.
+ */
+final class CompositeListener implements Listener {
+  private static final System.Logger LOG = System.getLogger(CompositeListener.class.getName());
+
+  private final List<Listener> listeners;
+
+  private CompositeListener(List<Listener> listeners) {
+    this.listeners = listeners;
+  }
+
+  static Listener of(List<Listener> listeners) {
+    if (listeners.isEmpty()) return Listener.NONE;
+    if (listeners.size() == 1) return listeners.get(0);
+    return new CompositeListener(List.copyOf(listeners));
+  }
+
+  private void tell(Consumer<Listener> call) {
+    for (Listener listener : listeners) {
+      try {
+        call.accept(listener);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "analytics listener " + listener.getClass().getName() + " threw", e);
+      }
+    }
+  }
+
+  @Override
+  public void onDropped(WhenFull policy, long count) {
+    tell(l -> l.onDropped(policy, count));
+  }
+
+  @Override
+  public void onCorruption(Path segment, long offset, long skippedRecords, String detail) {
+    tell(l -> l.onCorruption(segment, offset, skippedRecords, detail));
+  }
+
+  @Override
+  public void onDeadLetter(DeadLetter letter) {
+    tell(l -> l.onDeadLetter(letter));
+  }
+
+  @Override
+  public void onRetry(String sink, int records, Duration delay) {
+    tell(l -> l.onRetry(sink, records, delay));
+  }
+
+  @Override
+  public void onSinkFault(String sink, String message) {
+    tell(l -> l.onSinkFault(sink, message));
+  }
+
+  @Override
+  public void onSinkFaultCleared(String sink) {
+    tell(l -> l.onSinkFaultCleared(sink));
+  }
+
+  @Override
+  public void onStorageError(IOException error) {
+    tell(l -> l.onStorageError(error));
+  }
+}

@@ -1,0 +1,59 @@
+package dev.analytics.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.analytics.Analytics;
+import dev.analytics.testing.RecordingSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** The meter binder registered when Micrometer is on the class path. */
+class AnalyticsMetersTest {
+  @TempDir Path dir;
+
+  private final ApplicationContextRunner contexts = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(AnalyticsAutoConfiguration.class, AnalyticsMetricsAutoConfiguration.class));
+
+  /** Per test: the temporary directory is injected after the fields are initialized. */
+  private ApplicationContextRunner runner() {
+    return contexts.withPropertyValues("analytics.directory=" + dir);
+  }
+
+  @Test
+  void countersAndQueueGaugesFollowStats() {
+    runner().withBean(RecordingSink.class, RecordingSink::new).run(context -> {
+      MeterRegistry registry = new SimpleMeterRegistry();
+      context.getBean("analyticsMeterBinder", MeterBinder.class).bindTo(registry);
+      Analytics analytics = context.getBean(Analytics.class);
+      for (int i = 0; i < 3; i++) analytics.emit(Map.of("event_type", "Metered", "n", i));
+      Waits.until("3 delivered", () -> registry.get("analytics.events.delivered").functionCounter().count() == 3.0,
+          () -> analytics.stats() + " delivered counter " + registry.get("analytics.events.delivered").functionCounter().count());
+      assertThat(registry.get("analytics.events.emitted").functionCounter().count()).isEqualTo(3.0);
+      assertThat(registry.get("analytics.queue.records").gauge().value()).isEqualTo(0.0);
+      assertThat(registry.get("analytics.sinks.faulted").gauge().value()).isEqualTo(0.0);
+      assertThat(registry.get("analytics.events.dead.lettered").functionCounter().count()).isEqualTo(0.0);
+    });
+  }
+
+  @Test
+  void queueGaugesShowWhatIsWaiting() {
+    runner().withBean(TestSinks.Stalled.class, TestSinks.Stalled::new)
+        .withPropertyValues("analytics.close-timeout=100ms")
+        .run(context -> {
+          MeterRegistry registry = new SimpleMeterRegistry();
+          context.getBean("analyticsMeterBinder", MeterBinder.class).bindTo(registry);
+          context.getBean(Analytics.class).emit(Map.of("event_type", "Waiting"));
+          assertThat(registry.get("analytics.queue.records").gauge().value()).isEqualTo(1.0);
+          assertThat(registry.get("analytics.queue.bytes").gauge().value()).isPositive();
+          Waits.until("the oldest record ages", () -> registry.get("analytics.queue.oldest.age").timeGauge()
+              .value(java.util.concurrent.TimeUnit.MILLISECONDS) > 0);
+        });
+  }
+}
