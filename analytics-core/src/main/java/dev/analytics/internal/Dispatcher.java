@@ -37,6 +37,7 @@ final class Dispatcher implements Runnable {
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long READ_BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long READ_BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int DEAD_LETTERS_NAMED_PER_LINE = 3;
   private static final java.time.Duration MAX_RETRY_AFTER = java.time.Duration.ofHours(1);
   /**
    * Reads back what emit() wrote: the envelope adds a level of nesting to an event that Jackson's
@@ -283,11 +284,22 @@ final class Dispatcher implements Runnable {
       return false;
     }
     counters.deadLettered.add(letters.size());
-    for (DeadLetter letter : letters) {
-      LOG.log(System.Logger.Level.WARNING, "sink " + name + " dead-lettered " + letter.id() + ": " + letter.reason());
-      listener.tell(l -> l.onDeadLetter(letter));
-    }
+    if (!letters.isEmpty()) LOG.log(System.Logger.Level.WARNING, deadLetterLine(letters));
+    for (DeadLetter letter : letters) listener.tell(l -> l.onDeadLetter(letter));
     return true;
+  }
+
+  /** One line per batch, however many records it dead-letters: the listener hears each one. */
+  private String deadLetterLine(List<DeadLetter> letters) {
+    StringBuilder line = new StringBuilder("sink ").append(name).append(" dead-lettered ")
+        .append(letters.size()).append(letters.size() == 1 ? " record: " : " records: ");
+    int shown = Math.min(letters.size(), DEAD_LETTERS_NAMED_PER_LINE);
+    for (int i = 0; i < shown; i++) {
+      if (i > 0) line.append("; ");
+      line.append(letters.get(i).id()).append(": ").append(letters.get(i).reason());
+    }
+    if (letters.size() > shown) line.append("; and ").append(letters.size() - shown).append(" more");
+    return line.toString();
   }
 
   private String redact(String text) {

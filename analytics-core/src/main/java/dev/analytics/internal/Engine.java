@@ -267,6 +267,10 @@ public final class Engine {
   private void start() {
     syncer.start();
     for (Dispatcher dispatcher : dispatchers) dispatcher.start();
+    long queued = Math.max(0, log.nextSeq() - minAcked());
+    long damaged = log.corruptSkipped();
+    LOG.log(System.Logger.Level.INFO, "opened " + directory + ": " + queued + " record(s) queued from earlier runs"
+        + (damaged > 0 ? ", " + damaged + " record(s) lost to damage skipped (see the warnings above)" : ""));
   }
 
   public String emit(Object event) {
@@ -339,8 +343,13 @@ public final class Engine {
     closed = true;
     boolean interrupted = Thread.interrupted();
     try {
+      long deliveredBefore = counters.delivered.sum();
       flush(config.closeTimeout);
       for (Dispatcher dispatcher : dispatchers) dispatcher.stop(TimeUnit.SECONDS.toMillis(5));
+      long left = Math.max(0, log.nextSeq() - minAcked());
+      LOG.log(System.Logger.Level.INFO, "closing " + directory + ": " + (counters.delivered.sum() - deliveredBefore)
+          + " record(s) delivered during close, " + left + " left queued"
+          + (left > 0 ? " on disk for the next start" : ""));
       for (Route route : config.sinks) {
         try {
           route.sink().close();

@@ -1,0 +1,104 @@
+package dev.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.analytics.testing.RecordingSink;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the library logs (System.Logger, routed to java.util.logging here): one line per incident, not
+ * per record, and a line at open and at close that says what is queued.
+ */
+class LogLinesTest {
+  @TempDir Path dir;
+  private final Logger root = Logger.getLogger("dev.analytics");
+  private final List<LogRecord> lines = new CopyOnWriteArrayList<>();
+  private final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      lines.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+  private Level previous;
+
+  @BeforeEach
+  void captureLogs() {
+    previous = root.getLevel();
+    root.setLevel(Level.INFO);
+    root.addHandler(capture);
+  }
+
+  @AfterEach
+  void restoreLogs() {
+    root.removeHandler(capture);
+    root.setLevel(previous);
+  }
+
+  private List<String> messages(Level level, String containing) {
+    return lines.stream()
+        .filter(r -> r.getLevel().equals(level) && r.getMessage().contains(containing))
+        .map(LogRecord::getMessage)
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void aBatchOfDeadLettersIsOneLineAndTheListenerHearsEachRecord() {
+    List<DeadLetter> heard = new CopyOnWriteArrayList<>();
+    RecordingSink sink = new RecordingSink().linger(Duration.ofSeconds(30))
+        .respondWith(record -> Outcome.rejected("400: bad event"));
+    try (Analytics analytics = Analytics.builder().directory(dir).sink("a", sink)
+        .listener(new Listener() {
+          @Override
+          public void onDeadLetter(DeadLetter letter) {
+            heard.add(letter);
+          }
+        }).build()) {
+      for (int i = 0; i < 100; i++) analytics.emit(Map.of("i", i));
+      assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(analytics.stats().deadLettered()).isEqualTo(100);
+    }
+    List<String> deadLetterLines = messages(Level.WARNING, "dead-lettered");
+    assertThat(deadLetterLines).hasSize(1);
+    assertThat(deadLetterLines.get(0)).startsWith("sink a dead-lettered 100 records: ")
+        .contains("400: bad event").endsWith("; and 97 more");
+    assertThat(heard).hasSize(100);
+  }
+
+  @Test
+  void openAndCloseSayWhatIsQueued() {
+    RecordingSink down = new RecordingSink().respondWith(record -> Outcome.retryAfter(Duration.ofHours(1)));
+    try (Analytics analytics = Analytics.builder().directory(dir).closeTimeout(Duration.ZERO).sink("a", down).build()) {
+      for (int i = 0; i < 7; i++) analytics.emit(Map.of("i", i));
+    }
+    assertThat(messages(Level.INFO, "opened " + dir)).containsExactly("opened " + dir + ": 0 record(s) queued from earlier runs");
+    assertThat(messages(Level.INFO, "closing " + dir))
+        .containsExactly("closing " + dir + ": 0 record(s) delivered during close, 7 left queued on disk for the next start");
+
+    lines.clear();
+    try (Analytics analytics = Analytics.builder().directory(dir).sink("a", new RecordingSink()).build()) {
+      assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    assertThat(messages(Level.INFO, "opened " + dir)).containsExactly("opened " + dir + ": 7 record(s) queued from earlier runs");
+    assertThat(messages(Level.INFO, "closing " + dir))
+        .containsExactly("closing " + dir + ": 0 record(s) delivered during close, 0 left queued");
+  }
+}
