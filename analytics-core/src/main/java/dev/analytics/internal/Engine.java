@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  * &lt;directory&gt;/dead-letters/dead-letters.jsonl
  * </pre>
  */
+// Why this class is long (~490 lines): it wires the pieces and owns their lifecycle (lock, log, syncer,
+// dispatchers, close order); its Config filler is a quarter of it.
 public final class Engine {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 

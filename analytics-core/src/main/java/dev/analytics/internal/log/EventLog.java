@@ -37,6 +37,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * segments. Disk use never exceeds {@code maxDiskBytes}: when a new segment would not fit, the
  * when-full policy decides.
  */
+// Why this class is long (~850 lines): appends, rolls, group commit and recovery share the writer's
+// state under one lock, and splitting them apart would spread that lock's invariants over several
+// classes. The next step is to move recovery (open: scan, cut, report) into its own class, which reads
+// files before any writer exists; it is the largest part.
 public final class EventLog implements Closeable {
   private static final System.Logger LOG = System.getLogger(EventLog.class.getName());
   private static final byte[] ENVELOPE_ID = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
