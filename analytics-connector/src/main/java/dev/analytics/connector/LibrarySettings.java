@@ -174,7 +174,8 @@ public final class LibrarySettings {
     }).orElse(null);
     r.durability = s.choice("durability", choices(Durability.values())).orElse(null);
     r.syncInterval = s.duration("sync_interval").orElse(null);
-    r.maxDiskBytes = s.size("max_disk_bytes").isPresent() ? s.size("max_disk_bytes").getAsLong() : null;
+    OptionalLong maxDisk = s.size("max_disk_bytes");
+    r.maxDiskBytes = maxDisk.isPresent() ? maxDisk.getAsLong() : null;
     r.segmentBytes = intSize(s, "segment_bytes");
     r.maxRecordBytes = intSize(s, "max_record_bytes");
     r.whenFull = s.choice("when_full", choices(WhenFull.values())).orElse(null);

@@ -14,7 +14,6 @@ import dev.analytics.testing.RecordingSink;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,13 +75,8 @@ class JpmsConsumerTest {
     List<String> args = new ArrayList<>(List.of("-d", out.toString(), "--module-path",
         modulePath().stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator))));
     args.addAll(files);
-    StringWriter diagnostics = new StringWriter();
-    int status = javac.run(null, null, new java.io.PrintStream(new java.io.OutputStream() {
-      @Override
-      public void write(int b) {
-        diagnostics.write(b);
-      }
-    }, true), args.toArray(new String[0]));
+    java.io.ByteArrayOutputStream diagnostics = new java.io.ByteArrayOutputStream();
+    int status = javac.run(null, null, diagnostics, args.toArray(new String[0]));
     return status == 0 ? null : diagnostics.toString();
   }
 
