@@ -24,14 +24,12 @@ final class AmplitudeClient implements PeerClient {
     Event event = new Event(SampleEvent.NAME, SampleEvent.userId(i), SampleEvent.deviceId(i));
     event.timestamp = SampleEvent.time(i);
     event.appVersion = SampleEvent.APP_VERSION;
-    event.platform = SampleEvent.PLATFORM;
     event.eventId = i;
     event.sessionId = SampleEvent.SESSION_ID;
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("plan", SampleEvent.plan(i));
     properties.put("source", SampleEvent.source());
     properties.put("items", SampleEvent.items(i));
-    properties.put("amount", SampleEvent.amount(i));
     event.setEventProperties(properties);
     amplitude.logEvent(event);
   }

@@ -48,14 +48,12 @@ final class OursClient implements PeerClient {
         .put("event_type", SampleEvent.NAME)
         .put("time", SampleEvent.time(i))
         .put("app_version", SampleEvent.APP_VERSION)
-        .put("platform", SampleEvent.PLATFORM)
         .put("event_id", i)
         .put("session_id", SampleEvent.SESSION_ID);
     event.putObject("event_properties")
         .put("plan", SampleEvent.plan(i))
         .put("source", SampleEvent.source())
-        .put("items", SampleEvent.items(i))
-        .put("amount", SampleEvent.amount(i));
+        .put("items", SampleEvent.items(i));
     analytics.emit(event);
   }
 

@@ -18,6 +18,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -69,6 +70,7 @@ final class PeerCharts {
     LogAxis axis = new LogAxis("microseconds (log scale)");
     axis.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
     axis.setSmallestValue(0.1);
+    axis.setTickUnit(new NumberTickUnit(1.0)); // one tick per power of ten
     plot.setRangeAxis(axis);
     LineAndShapeRenderer renderer = (LineAndShapeRenderer) plot.getRenderer();
     renderer.setDefaultShapesVisible(true);

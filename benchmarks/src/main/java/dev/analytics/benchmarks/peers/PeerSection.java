@@ -128,7 +128,7 @@ final class PeerSection {
         .append(" its receiver, so one library's heap and threads never touch another's; the libraries alternate,")
         .append(" the order rotating each repetition. Every library sends the same event (")
         .append(SampleEvent.json(12345).getBytes(StandardCharsets.UTF_8).length)
-        .append(" bytes as JSON, Amplitude's shape: ids, type, time, version, platform, session and four")
+        .append(" bytes as JSON, Amplitude's shape: ids, type, time, version, session and three")
         .append(" properties), built in its own event type inside the timed call, with its defaults, to the same")
         .append(" receiver: the JDK HTTP server in the same JVM with TCP_NODELAY, answering Segment")
         .append(" `{\"success\":true}` and the others Amplitude's `{\"code\":200,...}`. Amplitude's SDK speaks HTTPS")

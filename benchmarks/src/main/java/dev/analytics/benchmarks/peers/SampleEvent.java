@@ -12,7 +12,6 @@ final class SampleEvent {
   static final String NAME = "ServiceAbcExampleEvent";
   static final byte[] NAME_BYTES = NAME.getBytes(StandardCharsets.UTF_8);
   static final String APP_VERSION = "c738ca3";
-  static final String PLATFORM = "java";
   static final long SESSION_ID = 9876645851321L;
   static final long BASE_TIME = 1696629748241L;
 
@@ -23,7 +22,7 @@ final class SampleEvent {
   }
 
   static String deviceId(int i) {
-    return "0d5bd0c8-6c1f-4b0e-9a51-" + String.format("%012d", i % 100_000);
+    return "device-" + String.format("%06d", i % 100_000);
   }
 
   static long time(int i) {
@@ -42,15 +41,11 @@ final class SampleEvent {
     return 1 + i % 5;
   }
 
-  static double amount(int i) {
-    return 10.5 + i % 100;
-  }
-
   /** The event as the JSON a user would log (what our library is handed), for its size in the report. */
   static String json(int i) {
     return "{\"user_id\":\"" + userId(i) + "\",\"device_id\":\"" + deviceId(i) + "\",\"event_type\":\"" + NAME
-        + "\",\"time\":" + time(i) + ",\"app_version\":\"" + APP_VERSION + "\",\"platform\":\"" + PLATFORM
-        + "\",\"event_id\":" + i + ",\"session_id\":" + SESSION_ID + ",\"event_properties\":{\"plan\":\""
-        + plan(i) + "\",\"source\":\"" + source() + "\",\"items\":" + items(i) + ",\"amount\":" + amount(i) + "}}";
+        + "\",\"time\":" + time(i) + ",\"app_version\":\"" + APP_VERSION + "\",\"event_id\":" + i
+        + ",\"session_id\":" + SESSION_ID + ",\"event_properties\":{\"plan\":\"" + plan(i) + "\",\"source\":\""
+        + source() + "\",\"items\":" + items(i) + "}}";
   }
 }

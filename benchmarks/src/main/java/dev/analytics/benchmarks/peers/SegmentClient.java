@@ -22,13 +22,11 @@ final class SegmentClient implements PeerClient {
   public void emit(int i) {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("app_version", SampleEvent.APP_VERSION);
-    properties.put("platform", SampleEvent.PLATFORM);
     properties.put("event_id", i);
     properties.put("session_id", SampleEvent.SESSION_ID);
     properties.put("plan", SampleEvent.plan(i));
     properties.put("source", SampleEvent.source());
     properties.put("items", SampleEvent.items(i));
-    properties.put("amount", SampleEvent.amount(i));
     analytics.enqueue(TrackMessage.builder(SampleEvent.NAME)
         .userId(SampleEvent.userId(i))
         .anonymousId(SampleEvent.deviceId(i))
