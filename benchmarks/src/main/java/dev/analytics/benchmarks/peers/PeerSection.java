@@ -222,17 +222,20 @@ final class PeerSection {
   private void heap(StringBuilder md) {
     md.append(String.format("### Heap after GC with the endpoint down: %,d events at up to %,d per second%n%n",
         settings.heapEvents(), settings.heapRate()));
+    md.append(String.format("A library that has not taken them all after %d s stops there (the table says how many went"
+        + " in). ", settings.heapMaxTime().toSeconds()));
     md.append("The receiver answers 503 to every request from the start. A sampler runs `System.gc()` and reads")
         .append(" the used heap (MemoryMXBean) every second while the events go in and for ")
         .append(settings.heapTail().toSeconds()).append(" s after.\n\n");
     List<List<String>> rows = new ArrayList<>();
     for (Library library : PeerReport.libraries(Measure.HEAP)) {
-      rows.add(List.of(library.label, Markdown.decimal(median(Measure.HEAP, library, "emitSeconds")),
+      rows.add(List.of(library.label, Markdown.count(median(Measure.HEAP, library, "events")),
+          Markdown.decimal(median(Measure.HEAP, library, "emitSeconds")),
           Markdown.count(median(Measure.HEAP, library, "peakMegabytes")),
           Markdown.count(median(Measure.HEAP, library, "lastMegabytes")),
           Markdown.count(median(Measure.HEAP, library, "requestsRefused"))));
     }
-    md.append(Markdown.table(List.of("library", "seconds to hand over all events", "heap peak, MB",
+    md.append(Markdown.table(List.of("library", "events handed over", "seconds it took", "heap peak, MB",
         "heap at the end, MB", "requests refused (503)"), rows));
     md.append("\nOurs keeps the backlog on disk, so its heap stays flat; the peers hold it in memory (and drop it")
         .append(" when their retries run out or the process ends). Chart: [").append(PeerCharts.HEAP)
