@@ -21,20 +21,17 @@ public final class PeerRun {
     Library library = Library.valueOf(args[0]);
     Measure measure = Measure.valueOf(args[1]);
     Measure.Settings settings = args[2].equals("quick") ? Measure.Settings.QUICK : Measure.Settings.FULL;
-    ObjectNode result;
     try (Receiver receiver = Receiver.start(library.https)) {
       PeerClient client = library.open(receiver.base());
-      try {
-        result = measure.run(client, receiver, settings);
-      } finally {
-        // The heap measure leaves the peers holding a backlog they would retry for minutes: its figures
-        // are in, so stop here rather than wait for their shutdown.
-        if (measure != Measure.HEAP) client.close();
-      }
+      ObjectNode result = measure.run(client, receiver, settings);
+      result.put("library", library.name()).put("measure", measure.name());
+      System.out.println(RESULT_PREFIX + Measure.JSON.writeValueAsString(result));
+      System.out.flush();
+      // The figures are out. Only ours is closed, to delete its log directory: the peers would first
+      // drain or retry whatever the measure left in their memory queues, for minutes after a flat-out
+      // run or an outage, and exiting loses nothing the report needs.
+      if (library.isOurs()) client.close();
     }
-    result.put("library", library.name()).put("measure", measure.name());
-    System.out.println(RESULT_PREFIX + Measure.JSON.writeValueAsString(result));
-    System.out.flush();
     System.exit(0); // the peers leave non-daemon threads behind
   }
 }

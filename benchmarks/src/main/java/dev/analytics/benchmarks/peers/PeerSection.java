@@ -170,8 +170,9 @@ final class PeerSection {
           each(Measure.THROUGHPUT, library, "eventsPerSecond"), library.isOurs() ? "" : Markdown.ratio(ours, m)));
     }
     md.append(Markdown.table(List.of("library, call", "calls/s (median)", "each run", "this library ÷ it"), rows));
-    md.append("\nOurs writes each event to the durable log before returning (default durability: group commit, fsync")
-        .append(" every second); the peers put it on an in-memory queue. Chart: [")
+    md.append("\nOurs has written each event to its log before `emit` returns (default durability `PERIODIC`: in the")
+        .append(" memory-mapped log, so it survives `kill -9`; fsynced every second); the peers put it on an")
+        .append(" in-memory queue. Chart: [")
         .append(PeerCharts.EMIT).append("](charts/").append(PeerCharts.EMIT).append(").\n\n");
   }
 
@@ -192,6 +193,9 @@ final class PeerSection {
       }
       row.add(Markdown.decimal(median(Measure.LATENCY, library, "fromIntendedMicros/max")));
       row.add(Markdown.decimal(median(Measure.LATENCY, library, "serviceMicros/p99")));
+      long saturated = runs.of(Measure.LATENCY, library).stream().filter(r -> r.path("saturated").asBoolean()).count();
+      row.set(0, library.label + (saturated > 0 ? " (could not keep the rate in " + saturated + " of "
+          + runs.of(Measure.LATENCY, library).size() + " runs)" : ""));
       rows.add(row);
     }
     md.append(Markdown.table(header, rows));
