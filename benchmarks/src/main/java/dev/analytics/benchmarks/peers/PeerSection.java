@@ -212,7 +212,11 @@ final class PeerSection {
     List<List<String>> rows = new ArrayList<>();
     for (Library library : PeerReport.libraries(Measure.END_TO_END)) {
       double m = median(Measure.END_TO_END, library, "eventsPerSecond");
-      rows.add(List.of(library.label, Markdown.count(m), each(Measure.END_TO_END, library, "eventsPerSecond"),
+      long incomplete = runs.of(Measure.END_TO_END, library).stream().filter(r -> !r.path("complete").asBoolean(true))
+          .count();
+      String label = library.label + (incomplete > 0 ? " (not all arrived within " + settings.endToEndDeadline()
+          .toSeconds() + " s in " + incomplete + " runs: the rate of what did)" : "");
+      rows.add(List.of(label, Markdown.count(m), each(Measure.END_TO_END, library, "eventsPerSecond"),
           Markdown.count(median(Measure.END_TO_END, library, "eventsPerRequest")),
           Markdown.decimal(median(Measure.END_TO_END, library, "wireBytesPerEvent")),
           library == Library.OURS ? "" : Markdown.ratio(ours, m)));
