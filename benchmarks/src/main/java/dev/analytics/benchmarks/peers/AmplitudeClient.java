@@ -40,7 +40,11 @@ final class AmplitudeClient implements PeerClient {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    amplitude.shutdown();
+  public void close() {
+    try {
+      amplitude.shutdown();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.analytics.benchmarks.peers;
 
+import java.io.IOException;
+
 /**
  * One library under test, reduced to what the measures need: hand it event number {@code i} (built in
  * the library's own event type, the way its users would), ask it to send what it holds, close it.
@@ -13,5 +15,5 @@ interface PeerClient extends AutoCloseable {
   void flush();
 
   @Override
-  void close() throws Exception;
+  void close() throws IOException;
 }

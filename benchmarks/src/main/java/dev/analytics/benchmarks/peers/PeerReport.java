@@ -13,7 +13,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -205,9 +204,5 @@ public final class PeerReport {
 
   static String utc(Instant instant) {
     return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(instant);
-  }
-
-  static <K, V> Map<K, V> ordered() {
-    return new LinkedHashMap<>();
   }
 }
