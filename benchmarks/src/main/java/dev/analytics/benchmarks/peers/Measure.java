@@ -103,8 +103,9 @@ enum Measure {
       }
       intended += period;
     }
+    double achievedRate = i / ((System.nanoTime() - start) / 1e9);
     ObjectNode result = JSON.createObjectNode().put("rate", s.latencyRate()).put("events", measured)
-        .put("saturated", saturated)
+        .put("saturated", saturated || measured == 0).put("achievedRate", achievedRate)
         .put("seconds", s.latencyTime().toNanos() / 1e9);
     result.set("fromIntendedMicros", percentiles(fromIntended));
     result.set("serviceMicros", percentiles(service));

@@ -63,7 +63,9 @@ final class PeerCharts {
         data.addValue(values[i], library.label, Markdown.percentileKey(Measure.PERCENTILES[i]));
       }
     });
-    JFreeChart chart = ChartFactory.createLineChart(String.format("Per-call latency at a steady %,d calls/s", rate),
+    String title = String.format("Per-call latency at a steady %,d calls/s", rate)
+        + (microsByPercentile.isEmpty() ? ": every library fell behind on this machine" : "");
+    JFreeChart chart = ChartFactory.createLineChart(title,
         "percentile (open loop, from the intended start)", "microseconds (log scale)", data,
         PlotOrientation.VERTICAL, true, false, false);
     CategoryPlot plot = chart.getCategoryPlot();
