@@ -108,7 +108,7 @@ public final class HttpSink implements Sink {
         new DeliveryConfig.Bodies(shape, b.bodyMode.field(), maxRequestRecords, maxRequestBytes, b.gzip, b.gzipMinBytes),
         new DeliveryConfig.Holds(b.faultRetryDelay, b.payloadTooLargeTimeout),
         new DeliveryConfig.Collaborators(b.name, b.clock, b.scheduler, b.httpClient, b.connectTimeout,
-            new Redactor(b.secrets, headers, List.copyOf(b.redactValues))),
+            new Redactor(b.secrets, headers, List.copyOf(b.redactValues)), b.requestListener),
         amp);
   }
 
@@ -282,6 +282,7 @@ public final class HttpSink implements Sink {
     DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     HttpClient httpClient; // null: the sink builds and owns one
     RetryRegistry retryRegistry; // null: a registry of the sink's own
+    RequestListener requestListener = RequestListener.NONE;
     String name = "http-sink";
 
     private Builder() {}
@@ -315,6 +316,7 @@ public final class HttpSink implements Sink {
       jitter = o.jitter;
       httpClient = o.httpClient;
       retryRegistry = o.retryRegistry;
+      requestListener = o.requestListener;
       name = o.name;
     }
 
@@ -566,6 +568,16 @@ public final class HttpSink implements Sink {
      */
     public Builder retryRegistry(RetryRegistry registry) {
       this.retryRegistry = Objects.requireNonNull(registry, "retryRegistry == null");
+      return this;
+    }
+
+    /**
+     * Hears every HTTP exchange (status, duration, records, bytes before and after gzip), each
+     * in-request retry included: for metrics, e.g. analytics-micrometer's {@code HttpSinkMetrics}.
+     * Default {@link RequestListener#NONE}.
+     */
+    public Builder requestListener(RequestListener listener) {
+      this.requestListener = Objects.requireNonNull(listener, "requestListener == null");
       return this;
     }
 

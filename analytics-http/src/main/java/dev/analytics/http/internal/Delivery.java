@@ -3,6 +3,7 @@ package dev.analytics.http.internal;
 import dev.analytics.Outcome;
 import dev.analytics.Record;
 import dev.analytics.Sink;
+import dev.analytics.http.RequestListener;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -95,6 +96,7 @@ public final class Delivery {
     List<Interceptor> links = new ArrayList<>();
     if (config.bodies().gzip()) links.add(new GzipInterceptor(config.bodies().gzipMinBytes()));
     links.add(retry);
+    if (with.requestListener() != RequestListener.NONE) links.add(new ObservingInterceptor(name, with.requestListener()));
     links.add(new CallServer(client, target, closed::get));
     this.interceptors = List.copyOf(links);
 

@@ -1,5 +1,6 @@
 package dev.analytics.http.internal;
 
+import dev.analytics.http.RequestListener;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,8 +36,9 @@ public record DeliveryConfig(
 
   /**
    * Collaborators: {@code client} is the user's {@link HttpClient} or null (the sink then builds one with
-   * {@code connectTimeout}); {@code scheduler} is the user's or null (the sink owns one).
+   * {@code connectTimeout}); {@code scheduler} is the user's or null (the sink owns one);
+   * {@code requestListener} hears each exchange ({@code RequestListener.NONE}: no link is added for it).
    */
   public record Collaborators(String name, Clock clock, ScheduledExecutorService scheduler, HttpClient client,
-      Duration connectTimeout, Redactor redactor) {}
+      Duration connectTimeout, Redactor redactor, RequestListener requestListener) {}
 }
