@@ -85,7 +85,7 @@ public final class Delivery {
     p.add(new BisectPolicy());
     p.add(new PayloadTooLargePolicy(config.bodies().maxRequestBytes(), config.holds().payloadTooLargeTimeout(),
         with.clock(), faults));
-    p.add(new StatusPolicy(faults, with.clock()));
+    p.add(new StatusPolicy(name, faults, with.clock()));
     this.policies = List.copyOf(p);
     this.planner = new Planner(config.bodies(), amplitude == null ? EventShaper.NONE : amplitude);
 
