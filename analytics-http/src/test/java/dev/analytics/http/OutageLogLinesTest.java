@@ -9,8 +9,8 @@ import static dev.analytics.http.testing.HttpTesting.seedRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.analytics.Outcome;
-import dev.analytics.Outcome.Kind;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Outcome.Kind;
 import dev.analytics.http.testing.HttpTesting.LogCapture;
 import dev.analytics.http.testing.HttpTesting.RecordingContext;
 import dev.analytics.http.testing.HttpTesting.RecordingScheduler;
