@@ -87,10 +87,16 @@ public final class Analytics implements Closeable {
   /** Counters and queue depth, now. */
   public Stats stats() {
     Engine.Snapshot now = engine.stats();
+    java.util.Map<String, Stats.SinkStats> sinks = new java.util.LinkedHashMap<>();
+    for (Engine.SinkSnapshot sink : now.sinks()) {
+      sinks.put(sink.name(), new Stats.SinkStats(
+          new Stats.Backlog(sink.queuedRecords(), sink.queuedBytes(), sink.oldestAge()), sink.cursor(),
+          sink.delivered(), sink.retried(), sink.deadLettered(), sink.inFlightBatches()));
+    }
     return new Stats(
         new Stats.Backlog(now.queuedRecords(), now.queuedBytes(), now.oldestAge()),
         new Stats.Flow(now.emitted(), now.delivered(), now.retried(), now.deadLettered()),
-        new Stats.Problems(now.dropped(), now.corruptSkipped(), now.storageErrors()));
+        new Stats.Problems(now.dropped(), now.corruptSkipped(), now.storageErrors()), sinks);
   }
 
   /** The dead-letter log: list, replay, purge. */

@@ -83,6 +83,7 @@ final class Dispatcher implements Runnable {
   private volatile long ackedSeq;
   private volatile long flushUpTo;
   private volatile long oldestPendingMillis;
+  private volatile int inFlightBatches;
   private long persistedSeq;
   private long lastCursorWrite;
   private long lingerStart;
@@ -135,6 +136,20 @@ final class Dispatcher implements Runnable {
   /** Millis timestamp of the oldest record in the window, or 0. */
   long oldestPendingMillis() {
     return oldestPendingMillis;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** This sink's delivered, retried and dead-lettered counts. */
+  Counters counters() {
+    return counters;
+  }
+
+  /** Batches handed to the sink and not answered yet. */
+  int inFlightBatches() {
+    return inFlightBatches;
   }
 
   /** New records were appended. Cheap when the dispatcher is busy. */
@@ -233,12 +248,19 @@ final class Dispatcher implements Runnable {
     List<Item> retry = new ArrayList<>();
     List<Item> rejected = new ArrayList<>();
     long retryAfter = 0;
+    int delivered = 0;
+    long oldestMillis = Long.MAX_VALUE;
+    long newestMillis = Long.MIN_VALUE;
     for (int i = 0; i < sent.size(); i++) {
       Item item = sent.get(i);
       Outcome outcome = outcomes.get(i);
       switch (outcome == null ? Outcome.Kind.RETRY : outcome.kind()) {
         case DELIVERED:
           counters.delivered.increment();
+          delivered++;
+          long emitted = item.record.timestamp().toEpochMilli();
+          oldestMillis = Math.min(oldestMillis, emitted);
+          newestMillis = Math.max(newestMillis, emitted);
           break;
         case REJECTED:
           item.rejection = outcome.reason().orElse("rejected");
@@ -254,12 +276,21 @@ final class Dispatcher implements Runnable {
           }
       }
     }
+    if (delivered > 0) reportDelivered(delivered, oldestMillis, newestMillis);
     if (!deadLetter(rejected)) retry.addAll(rejected);
     if (retry.isEmpty()) {
       batch.done = true;
     } else {
       scheduleRetry(batch, retry, retryAfter);
     }
+  }
+
+  /** One listener call per acknowledgement, never per record: the count and the batch's wait from emit(). */
+  private void reportDelivered(int records, long oldestEmittedMillis, long newestEmittedMillis) {
+    long now = clock.millis();
+    java.time.Duration oldest = java.time.Duration.ofMillis(Math.max(0, now - oldestEmittedMillis));
+    java.time.Duration newest = java.time.Duration.ofMillis(Math.max(0, now - newestEmittedMillis));
+    listener.tell(l -> l.onDelivered(name, records, oldest, newest));
   }
 
   private void scheduleRetry(Batch batch, List<Item> items, long minDelayNanos) {
@@ -489,6 +520,11 @@ final class Dispatcher implements Runnable {
   private void updateOldestPending() {
     Batch head = window.peekFirst();
     oldestPendingMillis = head == null ? 0 : head.firstTimestampMillis;
+    int inFlight = 0;
+    for (Batch batch : window) {
+      if (batch.inFlight) inFlight++;
+    }
+    inFlightBatches = inFlight;
   }
 
   private void park(long now, long lingerDeadline) {

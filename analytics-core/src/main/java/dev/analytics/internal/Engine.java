@@ -184,7 +184,7 @@ public final class Engine {
       long start = Math.max(saved < 0 ? first : saved, first);
       start = Math.min(start, log.nextSeq());
       dispatchers.add(new Dispatcher(route.name(), route.sink(), route.transforms(), log, start, cursors,
-          deadLetters, config.mapper, backoff, listener, counters, config.clock, this::onProgress));
+          deadLetters, config.mapper, backoff, listener, new Counters(), config.clock, this::onProgress));
     }
   }
 
@@ -316,7 +316,16 @@ public final class Engine {
    * from the slowest sink's cursor, and the oldest queued record's age.
    */
   public record Snapshot(long queuedRecords, long queuedBytes, Duration oldestAge, long emitted,
-      long delivered, long retried, long deadLettered, long dropped, long corruptSkipped, long storageErrors) {}
+      long delivered, long retried, long deadLettered, long dropped, long corruptSkipped, long storageErrors,
+      List<SinkSnapshot> sinks) {}
+
+  /**
+   * One sink's view: records and bytes from its cursor to the end of the log, its oldest unacknowledged
+   * record's age, its cursor (every record below it is delivered or dead-lettered), its counters since
+   * start, and its batches out at the sink now.
+   */
+  public record SinkSnapshot(String name, long queuedRecords, long queuedBytes, Duration oldestAge, long cursor,
+      long delivered, long retried, long deadLettered, int inFlightBatches) {}
 
   public Snapshot stats() {
     long acked = minAcked();
@@ -329,9 +338,30 @@ public final class Engine {
     Duration age = queued == 0 || oldest == 0
         ? Duration.ZERO
         : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
+    List<SinkSnapshot> sinks = new ArrayList<>(dispatchers.size());
+    for (Dispatcher dispatcher : dispatchers) sinks.add(sinkStats(dispatcher));
     return new Snapshot(queued, queued == 0 ? 0 : log.bytesFrom(acked), age,
-        counters.emitted.sum(), counters.delivered.sum(), counters.retried.sum(), counters.deadLettered.sum(),
-        log.dropped(), log.corruptSkipped(), log.storageErrors());
+        counters.emitted.sum(), sum(c -> c.delivered), sum(c -> c.retried), sum(c -> c.deadLettered),
+        log.dropped(), log.corruptSkipped(), log.storageErrors(), List.copyOf(sinks));
+  }
+
+  private SinkSnapshot sinkStats(Dispatcher dispatcher) {
+    long cursor = dispatcher.ackedSeq();
+    long queued = Math.max(0, log.nextSeq() - cursor);
+    long oldest = dispatcher.oldestPendingMillis();
+    Duration age = queued == 0 || oldest == 0
+        ? Duration.ZERO
+        : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
+    Counters c = dispatcher.counters();
+    return new SinkSnapshot(dispatcher.name(), queued, queued == 0 ? 0 : log.bytesFrom(cursor), age, cursor,
+        c.delivered.sum(), c.retried.sum(), c.deadLettered.sum(), dispatcher.inFlightBatches());
+  }
+
+  /** A counter summed over the sinks' dispatchers. */
+  private long sum(java.util.function.Function<Counters, java.util.concurrent.atomic.LongAdder> counter) {
+    long total = 0;
+    for (Dispatcher dispatcher : dispatchers) total += counter.apply(dispatcher.counters()).sum();
+    return total;
   }
 
   public DeadLetterFile deadLetters() {
@@ -348,11 +378,11 @@ public final class Engine {
     closed = true;
     boolean interrupted = Thread.interrupted();
     try {
-      long deliveredBefore = counters.delivered.sum();
+      long deliveredBefore = sum(c -> c.delivered);
       flush(config.closeTimeout);
       for (Dispatcher dispatcher : dispatchers) dispatcher.stop(TimeUnit.SECONDS.toMillis(5));
       long left = Math.max(0, log.nextSeq() - minAcked());
-      LOG.log(System.Logger.Level.INFO, "closing " + directory + ": " + (counters.delivered.sum() - deliveredBefore)
+      LOG.log(System.Logger.Level.INFO, "closing " + directory + ": " + (sum(c -> c.delivered) - deliveredBefore)
           + " record(s) delivered during close, " + left + " left queued"
           + (left > 0 ? " on disk for the next start" : ""));
       for (Route route : config.sinks) {

@@ -17,15 +17,20 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.time.Instant;
+import dev.analytics.testing.Await;
+import dev.analytics.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A known scenario through a real HttpSink and a receiver on loopback: 5 events delivered at once, 1
- * answered 503 then 200 (one in-request retry), 2 refused with 400 (dead-lettered); one record per
- * request so the counts are exact.
+ * A known scenario through a real HttpSink and a receiver on loopback: 5 events delivered at once, 2
+ * answered 503 then 200 (one in-request retry each), 2 refused with 400 (dead-lettered); one record per
+ * request so the counts are exact. Every meter of the module is read: the core's (AnalyticsMetrics, per
+ * sink too), the listener's (MetricsListener: delivery latency, dead letters) and the HTTP sink's.
  */
 class HttpSinkMetricsTest {
   @TempDir Path dir;
@@ -38,9 +43,11 @@ class HttpSinkMetricsTest {
     receiver.stubFor(post(urlEqualTo("/collect")).atPriority(5).willReturn(aResponse().withStatus(200)));
     receiver.stubFor(post(urlEqualTo("/collect")).atPriority(1).withRequestBody(containing("\"bad\""))
         .willReturn(aResponse().withStatus(400).withBody("{\"error\":\"invalid event\"}")));
-    receiver.stubFor(post(urlEqualTo("/collect")).atPriority(1).withRequestBody(containing("\"flaky\""))
-        .inScenario("flaky").whenScenarioStateIs(STARTED).willSetStateTo("recovered")
-        .willReturn(aResponse().withStatus(503)));
+    for (int flaky = 1; flaky <= 2; flaky++) {
+      receiver.stubFor(post(urlEqualTo("/collect")).atPriority(1).withRequestBody(containing("\"flaky\":" + flaky))
+          .inScenario("flaky " + flaky).whenScenarioStateIs(STARTED).willSetStateTo("recovered")
+          .willReturn(aResponse().withStatus(503)));
+    }
   }
 
   @AfterEach
@@ -61,37 +68,73 @@ class HttpSinkMetricsTest {
   }
 
   @Test
-  void countsRequestsByStatusTheirSizesAndResilience4jRetries() {
-    HttpSinkMetrics metrics = new HttpSinkMetrics(registry, Tags.of("service", "checkout"));
-    HttpSink http = sink(metrics).build();
-    metrics.bindRetries(http);
-    try (Analytics analytics = Analytics.builder().directory(dir).sink("collector", http)
-        .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build()) {
+  void aKnownScenarioGivesKnownValues() {
+    MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T10:00:00Z"));
+    Tags service = Tags.of("service", "checkout");
+    HttpSinkMetrics http = new HttpSinkMetrics(registry, service);
+    HttpSink sink = sink(http).build();
+    http.bindRetries(sink);
+    MetricsListener listener = MetricsListener.builder(registry).tags(service).sinks("collector").build();
+    // Every answer takes 300 ms: the clock moves 3 s on while the first request is out, so every record
+    // is delivered 3 s (by the instance's clock) after its emit().
+    receiver.stubFor(post(urlEqualTo("/collect")).atPriority(5)
+        .willReturn(aResponse().withStatus(200).withFixedDelay(300)));
+    try (Analytics analytics = Analytics.builder().directory(dir).sink("collector", sink).listener(listener)
+        .clock(clock).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build()) {
+      new AnalyticsMetrics(analytics, service).bindTo(registry);
       for (int i = 0; i < 5; i++) analytics.emit(Map.of("n", i));
-      analytics.emit(Map.of("flaky", true));
+      analytics.emit(Map.of("flaky", 1));
+      analytics.emit(Map.of("flaky", 2));
       analytics.emit(Map.of("bad", 1));
       analytics.emit(Map.of("bad", 2));
-      assertThat(analytics.flush(Duration.ofSeconds(20))).as("flushed").isTrue();
-      assertThat(analytics.stats().delivered()).isEqualTo(6);
-      assertThat(analytics.stats().deadLettered()).isEqualTo(2);
+      clock.advance(Duration.ofSeconds(3));
+      assertThat(analytics.flush(Duration.ofSeconds(30))).as("flushed").isTrue();
+
+      // The core, in all and for the sink.
+      String[] tags = {"log", dir.getFileName().toString(), "service", "checkout"};
+      assertThat(registry.get("analytics.events.emitted").tags(tags).functionCounter().count()).isEqualTo(9);
+      assertThat(registry.get("analytics.records.delivered").tags(tags).functionCounter().count()).isEqualTo(7);
+      assertThat(registry.get("analytics.records.dead.lettered").tags(tags).functionCounter().count()).isEqualTo(2);
+      assertThat(registry.get("analytics.records.retried").tags(tags).functionCounter().count())
+          .as("the HTTP sink's own retries succeeded: the core retried nothing").isZero();
+      String[] sinkTags = {"sink", "collector", "service", "checkout"};
+      assertThat(registry.get("analytics.sink.records.delivered").tags(sinkTags).functionCounter().count()).isEqualTo(7);
+      assertThat(registry.get("analytics.sink.records.dead.lettered").tags(sinkTags).functionCounter().count())
+          .isEqualTo(2);
+      assertThat(registry.get("analytics.sink.records.retried").tags(sinkTags).functionCounter().count()).isZero();
+      assertThat(registry.get("analytics.sink.queue.records").tags(sinkTags).gauge().value()).isZero();
+      assertThat(registry.get("analytics.sink.queue.bytes").tags(sinkTags).gauge().value()).isZero();
+      assertThat(registry.get("analytics.sink.cursor").tags(sinkTags).gauge().value())
+          .isEqualTo(analytics.stats().sinks().get("collector").cursor());
+
       // resilience4j's meters live as long as the sink's Retry: read them before close.
       assertThat(registry.get("resilience4j.retry.calls").tags("name", "analytics-http-collector",
-          "kind", "successful_with_retry").functionCounter().count()).isEqualTo(1);
+          "kind", "successful_with_retry").functionCounter().count()).isEqualTo(2);
+
+      // The listener's: one latency sample per acknowledged batch (one record each here).
+      Await.until(Duration.ofSeconds(10), () -> registry.get("analytics.delivery.latency").tags(sinkTags).timer()
+          .count() == 7 && registry.get("analytics.sink.dead.letters").tags(sinkTags).counter().count() == 2,
+          "the listener heard 7 deliveries and 2 dead letters");
+      var latency = registry.get("analytics.delivery.latency").tags(sinkTags).timer();
+      assertThat(latency.max(TimeUnit.SECONDS)).isEqualTo(3);
+      assertThat(latency.totalTime(TimeUnit.SECONDS)).isEqualTo(21);
+      assertThat(latency.takeSnapshot().percentileValues()).extracting(v -> v.percentile())
+          .containsExactly(0.5, 0.9, 0.99);
     }
 
-    assertThat(requests("2xx", "SUCCESS")).isEqualTo(6);
-    assertThat(requests("5xx", "SERVER_ERROR")).isEqualTo(1);
+    // The HTTP sink's: 5 + 2 first answers 2xx, 2 answers 503 then retried in-request, 2 answers 400.
+    assertThat(requests("2xx", "SUCCESS")).isEqualTo(7);
+    assertThat(requests("5xx", "SERVER_ERROR")).isEqualTo(2);
     assertThat(requests("4xx", "CLIENT_ERROR")).isEqualTo(2);
     assertThat(registry.get("analytics.http.requests").tag("service", "checkout").tag("exception", "none").timers())
-        .allSatisfy(timer -> assertThat(timer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive());
+        .allSatisfy(timer -> assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isPositive());
     var records = registry.get("analytics.http.request.records").tag("sink", "collector").summary();
-    assertThat(records.count()).isEqualTo(9);
-    assertThat(records.totalAmount()).isEqualTo(9);
+    assertThat(records.count()).isEqualTo(11);
+    assertThat(records.totalAmount()).isEqualTo(11);
     var bytes = registry.get("analytics.http.request.bytes").tag("sink", "collector").summary();
-    assertThat(bytes.count()).isEqualTo(9);
+    assertThat(bytes.count()).isEqualTo(11);
     assertThat(bytes.max()).isPositive();
     assertThat(registry.find("analytics.http.request.gzip.ratio").summary()).as("bodies under gzipMinBytes").isNull();
-
     assertThat(registry.find("resilience4j.retry.calls").meters()).as("removed with the sink's Retry at close").isEmpty();
   }
 
