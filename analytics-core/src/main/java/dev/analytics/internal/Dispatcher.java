@@ -78,7 +78,7 @@ final class Dispatcher implements Runnable {
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean parked = new AtomicBoolean();
   private final Thread thread;
-  private final SinkContext context = new SinkContext();
+  private final SinkContext context;
   private volatile boolean stopping;
   private volatile long ackedSeq;
   private volatile long flushUpTo;
@@ -112,6 +112,7 @@ final class Dispatcher implements Runnable {
     this.lingerNanos = Math.max(0, sink.linger().toNanos());
     this.ackedSeq = startSeq;
     this.persistedSeq = startSeq;
+    this.context = new SinkContext(); // after the clock its fault incident reads
     this.thread = new Thread(this, "analytics-dispatcher-" + name);
     this.thread.setDaemon(true);
   }
@@ -550,31 +551,28 @@ final class Dispatcher implements Runnable {
 
   private final class SinkContext implements Sink.Context {
     private volatile boolean faulted;
+    /** A sink re-reports its fault on every slow retry: one line at the start, a summary a minute, one at the end. */
+    private final Incident fault = new Incident(LOG, System.Logger.Level.ERROR, "sink " + name + " configuration fault",
+        "holding its records until it is fixed", clock, Incident.SUMMARY_EVERY);
 
     @Override
     public String name() {
       return name;
     }
 
-    private volatile String lastFault;
-
     @Override
     public void reportFault(String message) {
       String safe = redact(message);
-      // Loud once per fault (a sink re-reports it on every slow retry); the listener hears every report.
-      if (!faulted || !safe.equals(lastFault)) {
-        LOG.log(System.Logger.Level.ERROR, "sink " + name + " configuration fault, holding its records: " + safe);
-      }
       faulted = true;
-      lastFault = safe;
-      listener.tell(l -> l.onSinkFault(name, safe));
+      fault.occurred(safe);
+      listener.tell(l -> l.onSinkFault(name, safe)); // the listener hears every report
     }
 
     @Override
     public void clearFault() {
       if (!faulted) return;
       faulted = false;
-      LOG.log(System.Logger.Level.INFO, "sink " + name + " configuration fault cleared");
+      fault.ended("the sink works again");
       listener.tell(l -> l.onSinkFaultCleared(name));
     }
   }

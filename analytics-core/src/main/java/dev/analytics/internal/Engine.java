@@ -144,12 +144,18 @@ public final class Engine {
   private final java.util.concurrent.atomic.AtomicLong unreportedDropsNewest = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong unreportedDropsOldest = new java.util.concurrent.atomic.AtomicLong();
   private Thread shutdownHook;
+  /** Failed writes and fsyncs (a full disk): one line when they start, a summary a minute, one when they stop. */
+  private final Incident storageIncident;
+  private long storageErrorsAtLastSync;
 
   private Engine(Config config, FileChannel lockChannel, FileLock lock) throws IOException {
     this.config = config;
     this.directory = config.directory;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.storageIncident = new Incident(LOG, System.Logger.Level.ERROR, "event log " + config.directory
+        + " storage errors", "events that cannot be written are refused by emit(), nothing accepted is lost",
+        config.clock, Incident.SUMMARY_EVERY);
     this.listener = new ListenerRelay(config.listener, directory.getFileName().toString());
     this.serializer = new EventSerializer(config.mapper);
     this.cursors = new CursorStore(directory.resolve("cursors"), config.storage);
@@ -469,11 +475,17 @@ public final class Engine {
       log.prepareSpare();
       long now = System.nanoTime();
       if (now - lastSync >= intervalNanos) {
+        long errorsBefore = log.storageErrors();
         try {
           log.sync();
+          // A whole interval without a failed write or fsync: the storage incident, if any, is over.
+          if (log.storageErrors() == errorsBefore && errorsBefore == storageErrorsAtLastSync) {
+            storageIncident.ended("writes and fsyncs succeed again");
+          }
         } catch (UncheckedIOException e) {
-          LOG.log(System.Logger.Level.ERROR, "periodic fsync of " + directory + " failed", e);
+          storageIncident.occurred("periodic fsync failed: " + e.getMessage());
         }
+        storageErrorsAtLastSync = log.storageErrors();
         lastSync = now;
       }
       java.util.concurrent.locks.LockSupport.parkNanos(this, tick);
@@ -506,7 +518,8 @@ public final class Engine {
 
     @Override
     public void onStorageError(IOException error) {
-      LOG.log(System.Logger.Level.ERROR, "event log " + directory + " storage error", error);
+      // Expected under a full disk, and repeated on every write: no stack trace, one line per incident.
+      storageIncident.occurred(String.valueOf(error));
       listener.tell(l -> l.onStorageError(error));
     }
   }

@@ -18,7 +18,9 @@ final class Incident {
   static final Duration SUMMARY_EVERY = Duration.ofMinutes(1);
 
   private final Logger log;
+  private final Level level;
   private final String subject;
+  private final String consequence;
   private final Clock clock;
   private final Duration summaryEvery;
   private Instant started;
@@ -26,10 +28,16 @@ final class Incident {
   private long occurrences;
   private long sinceSummary;
 
-  /** {@code subject} starts each line, e.g. {@code "amplitude: endpoint unreachable"}. */
-  Incident(Logger log, String subject, Clock clock, Duration summaryEvery) {
+  /**
+   * {@code subject} starts each line ({@code "amplitude: endpoint unavailable"}); {@code consequence} ends
+   * the first ({@code "records are kept and retried"}); the start and the summaries log at {@code level},
+   * the end at INFO.
+   */
+  Incident(Logger log, Level level, String subject, String consequence, Clock clock, Duration summaryEvery) {
     this.log = log;
+    this.level = level;
     this.subject = subject;
+    this.consequence = consequence;
     this.clock = clock;
     this.summaryEvery = summaryEvery;
   }
@@ -42,13 +50,13 @@ final class Incident {
       started = now;
       lastSummary = now;
       sinceSummary = 0;
-      log.log(Level.WARNING, subject + ": " + detail + "; records are kept and retried; "
-          + "a summary follows at most every " + human(summaryEvery) + " while this lasts");
+      log.log(level, subject + ": " + detail + "; " + consequence + "; a summary follows at most every "
+          + human(summaryEvery) + " while this lasts");
       return;
     }
     sinceSummary++;
     if (Duration.between(lastSummary, now).compareTo(summaryEvery) >= 0) {
-      log.log(Level.WARNING, subject + " for " + human(Duration.between(started, now)) + ": " + sinceSummary
+      log.log(level, subject + " for " + human(Duration.between(started, now)) + ": " + sinceSummary
           + " more failure(s) in the last " + human(Duration.between(lastSummary, now)) + ", " + occurrences
           + " in all; last: " + detail);
       lastSummary = now;

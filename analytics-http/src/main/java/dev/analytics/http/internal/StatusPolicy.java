@@ -22,7 +22,8 @@ final class StatusPolicy implements ResponsePolicy {
   StatusPolicy(String name, Faults faults, Clock clock) {
     this.faults = faults;
     this.clock = clock;
-    this.unavailable = new Incident(Delivery.LOG, name + ": endpoint unavailable", clock, Incident.SUMMARY_EVERY);
+    this.unavailable = new Incident(Delivery.LOG, Level.WARNING, name + ": endpoint unavailable",
+        "records are kept and retried", clock, Incident.SUMMARY_EVERY);
   }
 
   static boolean isTransient(int status) {
