@@ -98,10 +98,11 @@ public final class Analytics implements Closeable {
   public Stats stats() {
     Engine.Snapshot now = engine.stats();
     java.util.Map<String, Stats.SinkStats> sinks = new java.util.LinkedHashMap<>();
-    for (Engine.SinkSnapshot sink : now.sinks()) {
-      sinks.put(sink.name(), new Stats.SinkStats(
-          new Stats.Backlog(sink.queuedRecords(), sink.queuedBytes(), sink.oldestAge()), sink.cursor(),
-          sink.delivered(), sink.retried(), sink.deadLettered(), sink.inFlightBatches()));
+    for (Engine.SinkSnapshot sink : engine.sinkStats()) {
+      Engine.Queue queue = sink.queue();
+      sinks.put(sink.name(), new Stats.SinkStats(new Stats.Backlog(queue.records(), queue.bytes(), queue.oldestAge()),
+          sink.cursor(), sink.counts().delivered(), sink.counts().retried(), sink.counts().deadLettered(),
+          sink.inFlightBatches()));
     }
     return new Stats(
         new Stats.Backlog(now.queuedRecords(), now.queuedBytes(), now.oldestAge()),

@@ -326,16 +326,19 @@ public final class Engine {
    * from the slowest sink's cursor, and the oldest queued record's age.
    */
   public record Snapshot(long queuedRecords, long queuedBytes, Duration oldestAge, long emitted,
-      long delivered, long retried, long deadLettered, long dropped, long corruptSkipped, long storageErrors,
-      List<SinkSnapshot> sinks) {}
+      long delivered, long retried, long deadLettered, long dropped, long corruptSkipped, long storageErrors) {}
 
   /**
-   * One sink's view: records and bytes from its cursor to the end of the log, its oldest unacknowledged
-   * record's age, its cursor (every record below it is delivered or dead-lettered), its counters since
-   * start, and its batches out at the sink now.
+   * One sink's view: its cursor (every record below it is delivered or dead-lettered), what waits from
+   * there, its counters since start, and its batches out at the sink now.
    */
-  public record SinkSnapshot(String name, long queuedRecords, long queuedBytes, Duration oldestAge, long cursor,
-      long delivered, long retried, long deadLettered, int inFlightBatches) {}
+  public record SinkSnapshot(String name, long cursor, Queue queue, Counts counts, int inFlightBatches) {}
+
+  /** Records and bytes from a position to the end of the log, and the oldest of them's age. */
+  public record Queue(long records, long bytes, Duration oldestAge) {}
+
+  /** A sink's counters since start. */
+  public record Counts(long delivered, long retried, long deadLettered) {}
 
   public Snapshot stats() {
     long acked = minAcked();
@@ -348,11 +351,16 @@ public final class Engine {
     Duration age = queued == 0 || oldest == 0
         ? Duration.ZERO
         : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
-    List<SinkSnapshot> sinks = new ArrayList<>(dispatchers.size());
-    for (Dispatcher dispatcher : dispatchers) sinks.add(sinkStats(dispatcher));
     return new Snapshot(queued, queued == 0 ? 0 : log.bytesFrom(acked), age,
         counters.emitted.sum(), sum(c -> c.delivered), sum(c -> c.retried), sum(c -> c.deadLettered),
-        log.dropped(), log.corruptSkipped(), log.storageErrors(), List.copyOf(sinks));
+        log.dropped(), log.corruptSkipped(), log.storageErrors());
+  }
+
+  /** Each sink's view, in the order the sinks were added. */
+  public List<SinkSnapshot> sinkStats() {
+    List<SinkSnapshot> sinks = new ArrayList<>(dispatchers.size());
+    for (Dispatcher dispatcher : dispatchers) sinks.add(sinkStats(dispatcher));
+    return sinks;
   }
 
   private SinkSnapshot sinkStats(Dispatcher dispatcher) {
@@ -363,8 +371,8 @@ public final class Engine {
         ? Duration.ZERO
         : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
     Counters c = dispatcher.counters();
-    return new SinkSnapshot(dispatcher.name(), queued, queued == 0 ? 0 : log.bytesFrom(cursor), age, cursor,
-        c.delivered.sum(), c.retried.sum(), c.deadLettered.sum(), dispatcher.inFlightBatches());
+    return new SinkSnapshot(dispatcher.name(), cursor, new Queue(queued, queued == 0 ? 0 : log.bytesFrom(cursor), age),
+        new Counts(c.delivered.sum(), c.retried.sum(), c.deadLettered.sum()), dispatcher.inFlightBatches());
   }
 
   /** A counter summed over the sinks' dispatchers. */

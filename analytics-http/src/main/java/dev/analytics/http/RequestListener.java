@@ -26,15 +26,28 @@ public interface RequestListener {
    *     {@code HttpTimeoutException}...), or null when there is a response
    * @param duration from handing the request to the client to the end of the response body (or the error),
    *     including the wait for a request slot
-   * @param records records in the request (the {@link HttpSink}'s batch is split into requests)
-   * @param bodyBytes the body's bytes as serialized
-   * @param sentBytes the body's bytes on the wire: smaller than {@code bodyBytes} when it was gzipped
+   * @param body what the request carried
    */
-  record Exchange(String sink, int status, String error, Duration duration, int records, long bodyBytes,
-      long sentBytes) {
+  record Exchange(String sink, int status, String error, Duration duration, Body body) {
     public Exchange {
       Objects.requireNonNull(sink, "sink == null");
       Objects.requireNonNull(duration, "duration == null");
+      Objects.requireNonNull(body, "body == null");
+    }
+
+    /** Records in the request (the {@link HttpSink}'s batch is split into requests). */
+    public int records() {
+      return body.records();
+    }
+
+    /** The body's bytes as serialized. */
+    public long bodyBytes() {
+      return body.serializedBytes();
+    }
+
+    /** The body's bytes on the wire: fewer than {@link #bodyBytes()} when it was gzipped. */
+    public long sentBytes() {
+      return body.sentBytes();
     }
 
     /** {@code "2xx"}, {@code "3xx"}, {@code "4xx"}, {@code "5xx"} (and {@code "1xx"}), or {@code "none"} without a response. */
@@ -44,7 +57,16 @@ public interface RequestListener {
 
     /** True when the body went gzipped. */
     public boolean gzipped() {
-      return sentBytes != bodyBytes;
+      return body.sentBytes() != body.serializedBytes();
     }
   }
+
+  /**
+   * A request's body.
+   *
+   * @param records records in it
+   * @param serializedBytes its bytes as serialized
+   * @param sentBytes its bytes on the wire (gzipped or not)
+   */
+  record Body(int records, long serializedBytes, long sentBytes) {}
 }

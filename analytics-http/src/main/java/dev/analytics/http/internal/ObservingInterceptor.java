@@ -33,8 +33,8 @@ final class ObservingInterceptor implements Interceptor {
     int status = response == null ? -1 : response.statusCode();
     String failure = response == null && error != null ? Delivery.unwrap(error).getClass().getSimpleName() : null;
     try {
-      listener.onExchange(new RequestListener.Exchange(sink, status, failure, duration, call.request().parts.size(),
-          call.request().body.length, call.body().length));
+      listener.onExchange(new RequestListener.Exchange(sink, status, failure, duration,
+          new RequestListener.Body(call.request().parts.size(), call.request().body.length, call.body().length)));
     } catch (RuntimeException e) {
       // The listener is the user's code: it must not fail a delivery, nor log on every request.
       if (warned.compareAndSet(false, true)) {
