@@ -154,7 +154,7 @@ public final class Engine {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.storageIncident = new Incident(LOG, System.Logger.Level.ERROR, "event log " + config.directory
-        + " storage errors", "events that cannot be written are refused by emit(), nothing accepted is lost",
+        + " storage errors", "emit() refuses the events it cannot write",
         config.clock, Incident.SUMMARY_EVERY);
     this.listener = new ListenerRelay(config.listener, directory.getFileName().toString());
     this.serializer = new EventSerializer(config.mapper);

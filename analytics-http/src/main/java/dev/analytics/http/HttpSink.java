@@ -3,6 +3,7 @@ package dev.analytics.http;
 import dev.analytics.http.internal.BodyShape;
 import dev.analytics.http.internal.Delivery;
 import dev.analytics.http.internal.DeliveryConfig;
+import dev.analytics.http.internal.ExchangeObserver;
 import dev.analytics.http.internal.Redactor;
 import dev.analytics.spi.Outcome;
 import dev.analytics.spi.Record;
@@ -108,8 +109,16 @@ public final class HttpSink implements Sink {
         new DeliveryConfig.Bodies(shape, b.bodyMode.field(), maxRequestRecords, maxRequestBytes, b.gzip, b.gzipMinBytes),
         new DeliveryConfig.Holds(b.faultRetryDelay, b.payloadTooLargeTimeout),
         new DeliveryConfig.Collaborators(b.name, b.clock, b.scheduler, b.httpClient, b.connectTimeout,
-            new Redactor(b.secrets, headers, List.copyOf(b.redactValues)), b.requestListener),
+            new Redactor(b.secrets, headers, List.copyOf(b.redactValues)), exchanges(b.requestListener)),
         amp);
+  }
+
+  /** The public listener as the internals hear exchanges (they name no type of this package). */
+  private static ExchangeObserver exchanges(RequestListener listener) {
+    if (listener == RequestListener.NONE) return ExchangeObserver.NONE;
+    return (sink, status, error, duration, records, serializedBytes, sentBytes) -> listener.onExchange(
+        new RequestListener.Exchange(sink, status, error, duration,
+            new RequestListener.Body(records, serializedBytes, sentBytes)));
   }
 
   public static Builder builder() {

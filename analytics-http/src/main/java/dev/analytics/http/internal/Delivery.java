@@ -1,6 +1,5 @@
 package dev.analytics.http.internal;
 
-import dev.analytics.http.RequestListener;
 import dev.analytics.spi.Outcome;
 import dev.analytics.spi.Record;
 import dev.analytics.spi.Sink;
@@ -96,7 +95,7 @@ public final class Delivery {
     List<Interceptor> links = new ArrayList<>();
     if (config.bodies().gzip()) links.add(new GzipInterceptor(config.bodies().gzipMinBytes()));
     links.add(retry);
-    if (with.requestListener() != RequestListener.NONE) links.add(new ObservingInterceptor(name, with.requestListener()));
+    if (with.exchanges() != ExchangeObserver.NONE) links.add(new ObservingInterceptor(name, with.exchanges()));
     links.add(new CallServer(client, target, closed::get));
     this.interceptors = List.copyOf(links);
 

@@ -1,6 +1,5 @@
 package dev.analytics.http.internal;
 
-import dev.analytics.http.RequestListener;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,8 +36,8 @@ public record DeliveryConfig(
   /**
    * Collaborators: {@code client} is the user's {@link HttpClient} or null (the sink then builds one with
    * {@code connectTimeout}); {@code scheduler} is the user's or null (the sink owns one);
-   * {@code requestListener} hears each exchange ({@code RequestListener.NONE}: no link is added for it).
+   * {@code exchanges} hears each exchange ({@link ExchangeObserver#NONE}: no link is added for it).
    */
   public record Collaborators(String name, Clock clock, ScheduledExecutorService scheduler, HttpClient client,
-      Duration connectTimeout, Redactor redactor, RequestListener requestListener) {}
+      Duration connectTimeout, Redactor redactor, ExchangeObserver exchanges) {}
 }

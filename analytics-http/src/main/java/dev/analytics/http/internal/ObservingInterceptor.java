@@ -1,6 +1,5 @@
 package dev.analytics.http.internal;
 
-import dev.analytics.http.RequestListener;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -8,15 +7,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Tells the {@link RequestListener} about each exchange. Inside the retry link, so every attempt is
+ * Tells the {@link ExchangeObserver} about each exchange. Inside the retry link, so every attempt is
  * heard, and outside gzip, so it sees both the serialized and the sent size.
  */
 final class ObservingInterceptor implements Interceptor {
   private final String sink;
-  private final RequestListener listener;
+  private final ExchangeObserver listener;
   private final AtomicBoolean warned = new AtomicBoolean();
 
-  ObservingInterceptor(String sink, RequestListener listener) {
+  ObservingInterceptor(String sink, ExchangeObserver listener) {
     this.sink = sink;
     this.listener = listener;
   }
@@ -33,8 +32,8 @@ final class ObservingInterceptor implements Interceptor {
     int status = response == null ? -1 : response.statusCode();
     String failure = response == null && error != null ? Delivery.unwrap(error).getClass().getSimpleName() : null;
     try {
-      listener.onExchange(new RequestListener.Exchange(sink, status, failure, duration,
-          new RequestListener.Body(call.request().parts.size(), call.request().body.length, call.body().length)));
+      listener.observe(sink, status, failure, duration, call.request().parts.size(), call.request().body.length,
+          call.body().length);
     } catch (RuntimeException e) {
       // The listener is the user's code: it must not fail a delivery, nor log on every request.
       if (warned.compareAndSet(false, true)) {
