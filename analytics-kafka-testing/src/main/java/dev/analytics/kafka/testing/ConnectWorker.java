@@ -32,7 +32,7 @@ import java.util.Properties;
  * }
  * }</pre>
  */
-public final class ConnectWorker implements AutoCloseable {
+public final class ConnectWorker extends ChildService {
   /** The worker JVM's maximum heap. */
   public static final int HEAP_MEGABYTES = 384;
   /** How long {@link #awaitReady()} waits. */
@@ -40,7 +40,6 @@ public final class ConnectWorker implements AutoCloseable {
   /** What {@link #get(String)} and {@link #putConnector(String, String)} answer when nothing listens. */
   public static final int REFUSED = 599;
   private static final String MAIN_CLASS = "org.apache.kafka.connect.cli.ConnectDistributed";
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration READY_POLL = Duration.ofMillis(100);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -49,7 +48,6 @@ public final class ConnectWorker implements AutoCloseable {
   private final Path directory;
   private final int restPort;
   private final Map<String, String> environment;
-  private JavaProcess process;
 
   private ConnectWorker(Builder builder) {
     this.name = builder.name;
@@ -99,11 +97,11 @@ public final class ConnectWorker implements AutoCloseable {
 
   /** Starts the worker process without waiting for it (see {@link #awaitReady()}); output to {@code <name>.log}. */
   public synchronized ConnectWorker start() {
-    if (isRunning()) throw new IllegalStateException(this + " already runs");
+    requireNotRunning();
     requireConnectRuntime();
-    process = JavaProcess.builder(MAIN_CLASS).name(name).heapMegabytes(HEAP_MEGABYTES)
+    started(JavaProcess.builder(MAIN_CLASS).name(name).heapMegabytes(HEAP_MEGABYTES)
         .output(directory.resolve(name + ".log")).environment(environment)
-        .args(directory.resolve("worker.properties").toString()).start();
+        .args(directory.resolve("worker.properties").toString()).start());
     return this;
   }
 
@@ -142,34 +140,9 @@ public final class ConnectWorker implements AutoCloseable {
     return "127.0.0.1:" + restPort;
   }
 
-  /** {@code kill -9} of the worker process. */
-  public synchronized void kill() {
-    if (process != null) process.kill();
-  }
-
-  public synchronized boolean isRunning() {
-    return process != null && process.isAlive();
-  }
-
-  /** The end of the worker's output, for failure messages. */
-  public synchronized String tail() {
-    return process == null ? "(not started)" : process.tail();
-  }
-
-  /** Stops the worker (SIGTERM, then SIGKILL after 10 s). */
-  @Override
-  public synchronized void close() {
-    if (process != null) process.stop(STOP_TIMEOUT);
-  }
-
   @Override
   public String toString() {
     return name + " at " + restAddress();
-  }
-
-  private synchronized JavaProcess current() {
-    if (process == null) throw new IllegalStateException(this + " was not started");
-    return process;
   }
 
   private Response send(HttpRequest.Builder request) {

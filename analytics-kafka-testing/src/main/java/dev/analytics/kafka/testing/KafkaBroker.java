@@ -34,20 +34,18 @@ import org.apache.kafka.common.Uuid;
  * }
  * }</pre>
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ChildService {
   /** The broker JVM's maximum heap. */
   public static final int HEAP_MEGABYTES = 512;
   /** How long {@link #awaitReady()} waits. */
   public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration READY_POLL = Duration.ofMillis(100);
 
   private final Path directory;
   private final int port;
   private final Path config;
   private boolean formatted;
-  private JavaProcess process;
   private int starts;
 
   private KafkaBroker(Path directory, Map<String, String> overrides) {
@@ -105,15 +103,15 @@ public final class KafkaBroker implements AutoCloseable {
    * {@link #awaitReady()}); each start writes its output to {@code broker-<n>.log} in the directory.
    */
   public synchronized KafkaBroker start() {
-    if (isRunning()) throw new IllegalStateException("the broker at " + bootstrapServers() + " already runs");
+    requireNotRunning();
     if (!formatted) {
       JavaProcess.builder("kafka.tools.StorageTool").name("kafka-storage-format").output(directory.resolve("format.log"))
           .args("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()).run(FORMAT_TIMEOUT);
       formatted = true;
     }
     starts++;
-    process = JavaProcess.builder("kafka.Kafka").name("kafka-broker").heapMegabytes(HEAP_MEGABYTES)
-        .output(directory.resolve("broker-" + starts + ".log")).args(config.toString()).start();
+    started(JavaProcess.builder("kafka.Kafka").name("kafka-broker").heapMegabytes(HEAP_MEGABYTES)
+        .output(directory.resolve("broker-" + starts + ".log")).args(config.toString()).start());
     return this;
   }
 
@@ -162,34 +160,9 @@ public final class KafkaBroker implements AutoCloseable {
     return Admin.create(p);
   }
 
-  /** {@code kill -9} of the broker process; {@link #start()} brings it back with its data. */
-  public synchronized void kill() {
-    if (process != null) process.kill();
-  }
-
-  public synchronized boolean isRunning() {
-    return process != null && process.isAlive();
-  }
-
-  /** The end of the current broker process's output, for failure messages. */
-  public synchronized String tail() {
-    return process == null ? "(not started)" : process.tail();
-  }
-
-  /** Stops the broker (SIGTERM, then SIGKILL after 10 s). */
-  @Override
-  public synchronized void close() {
-    if (process != null) process.stop(STOP_TIMEOUT);
-  }
-
   @Override
   public String toString() {
     return "kafka broker at " + bootstrapServers();
-  }
-
-  private synchronized JavaProcess current() {
-    if (process == null) throw new IllegalStateException("the broker at " + bootstrapServers() + " was not started");
-    return process;
   }
 
   /** Writes {@code properties} to {@code file}, creating its directory. */
