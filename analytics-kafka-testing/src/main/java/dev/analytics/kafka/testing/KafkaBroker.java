@@ -50,8 +50,9 @@ public final class KafkaBroker extends ChildService {
 
   private KafkaBroker(Path directory, Map<String, String> overrides) {
     this.directory = directory;
-    this.port = Ports.free();
-    int controllerPort = Ports.free();
+    int[] ports = Ports.free(2);
+    this.port = ports[0];
+    int controllerPort = ports[1];
     this.config = directory.resolve("server.properties");
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");

@@ -5,6 +5,7 @@ import dev.analytics.Analytics;
 import dev.analytics.connector.ConnectorLoader;
 import dev.analytics.examples.Demo;
 import dev.analytics.kafka.KafkaSink;
+import dev.analytics.kafka.connect.AnalyticsSinkConnector;
 import dev.analytics.kafka.testing.ConnectWorker;
 import dev.analytics.kafka.testing.KafkaBroker;
 import dev.analytics.spi.SecretProvider;
@@ -159,8 +160,16 @@ public final class ScalingOutDemo {
   }
 
   private String connectorConfig(Path connectorFile, AmplitudeReceiver receiver) throws IOException {
+    return mapper.writeValueAsString(connectorSettings(connectorFile, receiver));
+  }
+
+  /**
+   * The Connect configuration of the connector: the seed file, its secret through Connect's
+   * {@code ${env:...}} provider, the local receiver as endpoint, rejected records to a dead-letter topic.
+   */
+  static Map<String, String> connectorSettings(Path connectorFile, AmplitudeReceiver receiver) {
     Map<String, String> config = new LinkedHashMap<>();
-    config.put("connector.class", "dev.analytics.kafka.connect.AnalyticsSinkConnector");
+    config.put("connector.class", AnalyticsSinkConnector.class.getName());
     config.put("tasks.max", "2");
     config.put("topics", TOPIC);
     config.put("analytics.connector.file", connectorFile.toString());
@@ -170,7 +179,7 @@ public final class ScalingOutDemo {
     config.put("errors.deadletterqueue.topic.name", TOPIC + "-dlq");
     config.put("errors.deadletterqueue.topic.replication.factor", "1");
     config.put("errors.deadletterqueue.context.headers.enable", "true");
-    return mapper.writeValueAsString(config);
+    return config;
   }
 
   private void awaitRunning(ConnectWorker worker) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.analytics.Analytics;
 import dev.analytics.kafka.KafkaSink;
-import dev.analytics.kafka.connect.AnalyticsSinkConnector;
 import dev.analytics.kafka.connect.AnalyticsSinkTask;
 import dev.analytics.kafka.testing.ConnectWorker;
 import dev.analytics.kafka.testing.KafkaBroker;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("kafka")
 class ConnectEndToEndTest {
   static final String API_KEY = "e2e-test-api-key";
-  static final String TOPIC = "service-events";
+  static final String TOPIC = ScalingOutDemo.TOPIC;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int EVENTS = 4000;
   private static final Duration OUTAGE = Duration.ofSeconds(5);
@@ -127,20 +125,11 @@ class ConnectEndToEndTest {
         .environment(environment).build();
   }
 
+  /** The demo's connector configuration, with a short retry backoff so that the outage ends in the test's time. */
   static String connectorConfig(Path connectorFile, AmplitudeReceiver receiver) throws Exception {
-    Map<String, String> config = new LinkedHashMap<>();
-    config.put("connector.class", AnalyticsSinkConnector.class.getName());
-    config.put("tasks.max", "2");
-    config.put("topics", TOPIC);
-    config.put("analytics.connector.file", connectorFile.toString());
-    config.put("analytics.secret.AMPLITUDE_API_TOKEN", "${env:AMPLITUDE_API_TOKEN}");
-    config.put("analytics.endpoint", receiver.endpoint().toString());
+    Map<String, String> config = ScalingOutDemo.connectorSettings(connectorFile, receiver);
     config.put("analytics.retry.backoff.min.ms", "200");
     config.put("analytics.retry.backoff.max.ms", "2000");
-    config.put("errors.tolerance", "all");
-    config.put("errors.deadletterqueue.topic.name", TOPIC + "-dlq");
-    config.put("errors.deadletterqueue.topic.replication.factor", "1");
-    config.put("errors.deadletterqueue.context.headers.enable", "true");
     return MAPPER.writeValueAsString(config);
   }
 
