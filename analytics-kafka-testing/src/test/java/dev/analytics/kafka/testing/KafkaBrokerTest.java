@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real broker in a child JVM, killed with {@code kill -9} and started again: it comes back on the same
- * port with its topics and records. Runs with {@code -Pkafka} (about 75 s here: two broker starts).
+ * port with its topics and records. Runs with {@code -Pkafka} (40 to 75 s here: two broker starts).
  */
 @Tag("kafka")
 class KafkaBrokerTest {
