@@ -64,6 +64,7 @@ public final class Engine {
     ObjectMapper mapper = new ObjectMapper();
     List<Route> sinks = List.of();
     Storage storage = Storage.DEFAULT;
+    Ticker ticker = Ticker.SYSTEM;
 
     public Config(Path directory) {
       this.directory = java.util.Objects.requireNonNull(directory, "directory == null");
@@ -126,6 +127,12 @@ public final class Engine {
       this.storage = storage;
       return this;
     }
+
+    /** For tests: the dispatchers' and the syncer's time and parking. */
+    public Config ticker(Ticker ticker) {
+      this.ticker = java.util.Objects.requireNonNull(ticker, "ticker == null");
+      return this;
+    }
   }
 
   private final Config config;
@@ -186,7 +193,7 @@ public final class Engine {
       long start = Math.max(saved < 0 ? first : saved, first);
       start = Math.min(start, log.nextSeq());
       dispatchers.add(new Dispatcher(route.name(), route.sink(), route.transforms(), log, start, cursors,
-          deadLetters, config.mapper, backoff, listener, counters, config.clock, this::onProgress));
+          deadLetters, config.mapper, backoff, listener, counters, config.clock, config.ticker, this::onProgress));
     }
   }
 
@@ -361,7 +368,7 @@ public final class Engine {
       }
       // Not interrupt(): an interrupt during FileChannel I/O closes the channel under the log's feet.
       stopSyncer = true;
-      java.util.concurrent.locks.LockSupport.unpark(syncer);
+      config.ticker.unpark(syncer);
       try {
         syncer.join(TimeUnit.SECONDS.toMillis(5));
       } catch (InterruptedException e) {
@@ -415,8 +422,10 @@ public final class Engine {
     return min == Long.MAX_VALUE ? 0 : min;
   }
 
+  /** After every append: cheap, see {@link Dispatcher#wake}. */
   private void wakeDispatchers() {
-    for (Dispatcher dispatcher : dispatchers) dispatcher.wake();
+    long next = log.nextSeq();
+    for (int i = 0; i < dispatchers.size(); i++) dispatchers.get(i).wake(next);
   }
 
   private void onProgress() {
@@ -430,11 +439,12 @@ public final class Engine {
   private void syncLoop() {
     long intervalNanos = config.syncInterval.toNanos();
     long tick = Math.min(intervalNanos, TimeUnit.MILLISECONDS.toNanos(50));
-    long lastSync = System.nanoTime();
+    Ticker ticker = config.ticker;
+    long lastSync = ticker.nanoTime();
     while (!stopSyncer) {
       reportDrops();
       log.prepareSpare();
-      long now = System.nanoTime();
+      long now = ticker.nanoTime();
       if (now - lastSync >= intervalNanos) {
         try {
           log.sync();
@@ -443,7 +453,7 @@ public final class Engine {
         }
         lastSync = now;
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(this, tick);
+      ticker.parkNanos(this, tick);
     }
   }
 
