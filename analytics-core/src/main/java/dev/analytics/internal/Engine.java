@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -283,22 +284,57 @@ public final class Engine {
   }
 
   public String emit(Object event) {
+    byte[] json = toRecordJson(event);
+    String id;
+    try {
+      id = log.append(json);
+    } catch (IllegalStateException e) {
+      throw closedException();
+    }
+    if (id != null) counters.emitted.increment();
+    return id;
+  }
+
+  /**
+   * {@link #emit} without waiting for the fsync in SYNC: the future completes as {@code emit} would
+   * return, or exceptionally with what it would throw (but a null event, which throws).
+   */
+  public CompletableFuture<String> emitAsync(Object event) {
+    CompletableFuture<String> ack;
+    try {
+      byte[] json = toRecordJson(event);
+      try {
+        ack = log.appendAsync(json);
+      } catch (IllegalStateException e) {
+        throw closedException();
+      }
+    } catch (NullPointerException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    // Not thenApply: a dependent stage would wrap a failure in a CompletionException; this future
+    // fails with the very exception emit() throws.
+    ack.whenComplete((id, error) -> {
+      if (id != null) counters.emitted.increment();
+    });
+    return ack;
+  }
+
+  private byte[] toRecordJson(Object event) {
     java.util.Objects.requireNonNull(event, "event == null");
-    if (closed) throw new IllegalStateException("closed: this Analytics instance no longer accepts events");
+    if (closed) throw closedException();
     byte[] json = serializer.toJson(event);
     int size = json.length + EventLog.ENVELOPE_OVERHEAD;
     if (size > config.maxRecordBytes) {
       throw new IllegalArgumentException("event of " + size + " bytes (with its envelope) exceeds maxRecordBytes "
           + config.maxRecordBytes);
     }
-    String id;
-    try {
-      id = log.append(json);
-    } catch (IllegalStateException e) {
-      throw new IllegalStateException("closed: this Analytics instance no longer accepts events");
-    }
-    if (id != null) counters.emitted.increment();
-    return id;
+    return json;
+  }
+
+  private static IllegalStateException closedException() {
+    return new IllegalStateException("closed: this Analytics instance no longer accepts events");
   }
 
   public boolean flush(Duration timeout) {
