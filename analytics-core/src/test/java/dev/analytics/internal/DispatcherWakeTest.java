@@ -2,7 +2,6 @@ package dev.analytics.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.analytics.Durability;
 import dev.analytics.testing.Await;
 import dev.analytics.testing.RecordingSink;
 import dev.analytics.testsupport.FakeTicker;
@@ -32,7 +31,7 @@ class DispatcherWakeTest {
 
   private Engine open(RecordingSink sink) {
     engine = Engine.open(new Engine.Config(dir)
-        .durability(Durability.PERIODIC, Duration.ofSeconds(1))
+        .durability(false, Duration.ofSeconds(1))
         .sizes(1L << 30, 1 << 20, 16 * 1024, 1 << 20)
         .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(50))
         .sinks(List.of(new Route("test", sink, List.of())))

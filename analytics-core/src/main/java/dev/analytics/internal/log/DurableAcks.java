@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The futures of {@link EventLog#appendAsync} in {@link dev.analytics.Durability#SYNC}: each completes
+ * The futures of {@link EventLog#appendAsync} when every append is synced: each completes
  * with its record's id once an fsync covers the record, never before. One thread ("acker") asks the
  * log's group commit for the fsyncs, so it shares them with blocking appenders: whichever syncs first
  * covers the others. While it syncs, appenders go on appending; the next sync covers all of those at

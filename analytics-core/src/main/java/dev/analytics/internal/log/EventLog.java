@@ -1,8 +1,5 @@
 package dev.analytics.internal.log;
 
-import dev.analytics.Durability;
-import dev.analytics.QueueFullException;
-import dev.analytics.WhenFull;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Appends are serialized by one lock; that short critical section stamps the id and timestamp,
  * copies the frame and publishes it. Durability is group commit: whichever thread needs an fsync
  * first syncs everything appended so far, and the others wait for it instead of syncing themselves.
- * In {@link Durability#PERIODIC} only the background syncer does that, every sync interval.
+ * Unless every append is synced, only the background syncer does that, every sync interval.
  *
  * <p>Every record has a seq, one more than the previous; readers (one per sink) follow the log by seq
  * and the owner {@linkplain #release releases} the seqs every sink is done with, which deletes whole
@@ -57,21 +54,21 @@ public final class EventLog implements Closeable {
     final Path directory;
     final int segmentBytes;
     final long maxDiskBytes;
-    final WhenFull whenFull;
+    final WhenLogFull whenFull;
     final Duration blockTimeout;
-    final Durability durability;
+    final boolean syncEachAppend;
     final Clock clock;
     final Storage storage;
     final LogEvents events;
 
-    public Options(Path directory, int segmentBytes, long maxDiskBytes, WhenFull whenFull,
-        Duration blockTimeout, Durability durability, Clock clock, Storage storage, LogEvents events) {
+    public Options(Path directory, int segmentBytes, long maxDiskBytes, WhenLogFull whenFull,
+        Duration blockTimeout, boolean syncEachAppend, Clock clock, Storage storage, LogEvents events) {
       this.directory = Objects.requireNonNull(directory);
       this.segmentBytes = segmentBytes;
       this.maxDiskBytes = maxDiskBytes;
       this.whenFull = Objects.requireNonNull(whenFull);
       this.blockTimeout = Objects.requireNonNull(blockTimeout);
-      this.durability = Objects.requireNonNull(durability);
+      this.syncEachAppend = syncEachAppend;
       this.clock = Objects.requireNonNull(clock);
       this.storage = Objects.requireNonNull(storage);
       this.events = Objects.requireNonNull(events);
@@ -324,7 +321,7 @@ public final class EventLog implements Closeable {
   /**
    * Appends an envelope for {@code eventJson} with a new id and the current time.
    *
-   * @return the id, or {@code null} if {@link WhenFull#DROP_NEWEST} dropped the event
+   * @return the id, or {@code null} if {@link WhenLogFull#DROP_NEWEST} dropped the event
    */
   public String append(byte[] eventJson) {
     return append(eventJson, null, null, null);
@@ -332,15 +329,15 @@ public final class EventLog implements Closeable {
 
   /**
    * Appends like {@link #append} without waiting for the fsync: the future completes with the id once
-   * the record is as durable as the log's durability promises ({@link Durability#SYNC}: fsynced, by
-   * the group commit blocking appenders share; {@link Durability#PERIODIC}: at once, as {@link #append}
-   * returns), or exceptionally if the fsync that should cover it fails. With {@code null} if
-   * {@link WhenFull#DROP_NEWEST} dropped the event.
+   * the record is as durable as {@link #append}'s return means (if every append is synced: fsynced,
+   * by the group commit blocking appenders share; else at once, as {@link #append} returns), or
+   * exceptionally if the fsync that should cover it fails. With {@code null} if
+   * {@link WhenLogFull#DROP_NEWEST} dropped the event.
    *
    * @throws RuntimeException as {@link #append} does, for what happens before the record is written
    */
   public CompletableFuture<String> appendAsync(byte[] eventJson) {
-    if (options.durability != Durability.SYNC) return CompletableFuture.completedFuture(append(eventJson));
+    if (!options.syncEachAppend) return CompletableFuture.completedFuture(append(eventJson));
     CompletableFuture<String> ack = new CompletableFuture<>();
     if (append(eventJson, null, null, ack) == null) ack.complete(null);
     return ack;
@@ -349,7 +346,7 @@ public final class EventLog implements Closeable {
   /**
    * Appends an envelope with a given id and timestamp, as a replay does.
    *
-   * @return false if {@link WhenFull#DROP_NEWEST} dropped it
+   * @return false if {@link WhenLogFull#DROP_NEWEST} dropped it
    */
   public boolean appendExisting(String id, String timestamp, byte[] eventJson) {
     Objects.requireNonNull(id, "id == null");
@@ -357,7 +354,7 @@ public final class EventLog implements Closeable {
     return append(eventJson, id.getBytes(StandardCharsets.UTF_8), timestamp.getBytes(StandardCharsets.UTF_8), null) != null;
   }
 
-  /** With an {@code ack} (SYNC only), registers it and returns without waiting for the fsync. */
+  /** With an {@code ack} (syncEachAppend only), registers it and returns without waiting for the fsync. */
   private String append(byte[] eventJson, byte[] fixedId, byte[] fixedTimestamp, CompletableFuture<String> ack) {
     int payload = ENVELOPE_OVERHEAD + eventJson.length
         + (fixedId == null ? 0 : fixedId.length - Stamper.ID_LENGTH)
@@ -396,7 +393,7 @@ public final class EventLog implements Closeable {
       crc.update(bytes, 0, 4);
       crc.update(bytes, 8, 8 + payload);
       buffer.putInt(4, (int) crc.getValue());
-      if (options.durability == Durability.SYNC) {
+      if (options.syncEachAppend) {
         // fdatasync after write() costs well under half of fdatasync after stores through a mapping
         // (measured here: about 150 us against 370 us), and SYNC pays one per group commit.
         writeFully(buffer.limit(frame).position(0), at);
@@ -412,7 +409,7 @@ public final class EventLog implements Closeable {
       lock.unlock();
     }
     onAppend.run();
-    if (options.durability == Durability.SYNC && ack == null) awaitDurable(seq + 1);
+    if (options.syncEachAppend && ack == null) awaitDurable(seq + 1);
     return id;
   }
 
@@ -459,7 +456,7 @@ public final class EventLog implements Closeable {
         switch (options.whenFull) {
           case DROP_NEWEST:
             dropped.incrementAndGet();
-            events.onDropped(WhenFull.DROP_NEWEST, 1);
+            events.onDropped(WhenLogFull.DROP_NEWEST, 1);
             return false;
           case DROP_OLDEST:
             dropOldestSegment();
@@ -467,7 +464,7 @@ public final class EventLog implements Closeable {
           default:
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-              throw new QueueFullException("event log in " + directory + " is full (maxDiskBytes "
+              throw new LogFullException("event log in " + directory + " is full (maxDiskBytes "
                   + options.maxDiskBytes + ") and delivery freed no space within " + options.blockTimeout
                   + "; the event was not accepted");
             }
@@ -475,7 +472,7 @@ public final class EventLog implements Closeable {
               spaceChanged.awaitNanos(remaining);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
-              throw new QueueFullException("interrupted while waiting for space in " + directory);
+              throw new LogFullException("interrupted while waiting for space in " + directory);
             }
             if (closed) throw new IllegalStateException("closed");
         }
@@ -618,7 +615,7 @@ public final class EventLog implements Closeable {
     }
     if (count > 0) {
       dropped.addAndGet(count);
-      events.onDropped(WhenFull.DROP_OLDEST, count);
+      events.onDropped(WhenLogFull.DROP_OLDEST, count);
     }
     releasedSeq = Math.max(releasedSeq, second.getKey());
     droppedBelow = Math.max(droppedBelow, second.getKey());

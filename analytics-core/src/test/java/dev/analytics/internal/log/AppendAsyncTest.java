@@ -3,8 +3,6 @@ package dev.analytics.internal.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.analytics.Durability;
-import dev.analytics.WhenFull;
 import dev.analytics.testing.Await;
 import dev.analytics.testsupport.FaultyStorage;
 import java.io.IOException;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link EventLog#appendAsync} in SYNC: a future completes only once an fsync that began after its
+ * {@link EventLog#appendAsync} when every append is synced (SYNC): a future completes only once an fsync that began after its
  * record was written has finished, in record order, sharing fsyncs; a failed fsync fails it the way a
  * blocking append fails. The fsyncs are held at a gate in the storage, so "not yet" is a fact, not a
  * race.
@@ -41,7 +39,7 @@ class AppendAsyncTest {
   private final CountDownLatch gate = new CountDownLatch(1);
   private EventLog log;
 
-  private EventLog open(Durability durability) throws IOException {
+  private EventLog open(boolean syncEachAppend) throws IOException {
     storage.beforeSync = () -> {
       syncsStarted.incrementAndGet();
       try {
@@ -50,8 +48,8 @@ class AppendAsyncTest {
         throw new java.io.InterruptedIOException();
       }
     };
-    log = EventLog.open(new EventLog.Options(dir, 64 * 1024, 1 << 20, WhenFull.BLOCK, Duration.ofSeconds(1),
-        durability, Clock.systemUTC(), storage, LogEvents.NONE), 0);
+    log = EventLog.open(new EventLog.Options(dir, 64 * 1024, 1 << 20, WhenLogFull.BLOCK, Duration.ofSeconds(1),
+        syncEachAppend, Clock.systemUTC(), storage, LogEvents.NONE), 0);
     return log;
   }
 
@@ -63,7 +61,7 @@ class AppendAsyncTest {
 
   @Test
   void completesOnlyAfterTheFsyncThatCoversIt() throws Exception {
-    open(Durability.SYNC);
+    open(true);
     CompletableFuture<String> ack = log.appendAsync(EVENT);
 
     Await.until(WAIT, () -> syncsStarted.get() == 1, "an fsync started");
@@ -76,7 +74,7 @@ class AppendAsyncTest {
 
   @Test
   void pipelinedAppendsShareOneFsyncAndCompleteInOrder() throws Exception {
-    open(Durability.SYNC);
+    open(true);
     List<String> completed = new CopyOnWriteArrayList<>();
     List<CompletableFuture<String>> acks = new ArrayList<>();
     acks.add(log.appendAsync(EVENT));
@@ -96,7 +94,7 @@ class AppendAsyncTest {
 
   @Test
   void aFailedFsyncFailsTheFutureAsItFailsABlockingAppend() throws Exception {
-    open(Durability.SYNC);
+    open(true);
     gate.countDown();
     storage.failSync.set(true);
     Throwable blocking = catchThrowable(() -> log.append(EVENT));
@@ -112,8 +110,8 @@ class AppendAsyncTest {
   }
 
   @Test
-  void inPeriodicItIsDoneWhenTheAppendReturnsWithoutAnFsync() throws Exception {
-    open(Durability.PERIODIC);
+  void withoutSyncEachAppendItIsDoneWhenTheAppendReturnsWithoutAnFsync() throws Exception {
+    open(false);
     CompletableFuture<String> ack = log.appendAsync(EVENT);
     assertThat(ack).isDone();
     assertThat(ack.get()).isNotNull();
