@@ -306,12 +306,18 @@ public final class Engine {
     } catch (IllegalStateException e) {
       throw closedException();
     }
-    // Not thenApply: a dependent stage would wrap a failure in a CompletionException; the caller gets
-    // this future, which fails with the very exception emit() throws.
+    // Counted before the caller's future completes, so its callbacks see the count. Not thenApply: a
+    // dependent stage would wrap a failure in a CompletionException instead of emit()'s own exception.
+    CompletableFuture<String> result = new CompletableFuture<>();
     ack.whenComplete((id, error) -> {
-      if (id != null) counters.emitted.increment();
+      if (error != null) {
+        result.completeExceptionally(error);
+      } else {
+        if (id != null) counters.emitted.increment();
+        result.complete(id);
+      }
     });
-    return ack;
+    return result;
   }
 
   private byte[] toRecordJson(Object event) {

@@ -89,6 +89,8 @@ class AppendAsyncTest {
     List<String> ids = new ArrayList<>();
     for (CompletableFuture<String> ack : acks) ids.add(ack.get());
     assertThat(ids).isSorted().doesNotHaveDuplicates();
+    // A future's own callbacks may still be running when allOf's fired.
+    Await.until(WAIT, () -> completed.size() == ids.size(), "every callback ran");
     assertThat(completed).containsExactlyElementsOf(ids);
   }
 
