@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +47,11 @@ class AppendAsyncTest {
         throw new java.io.InterruptedIOException();
       }
     };
-    log = EventLog.open(new EventLog.Options(dir, 64 * 1024, 1 << 20, WhenLogFull.BLOCK, Duration.ofSeconds(1),
-        syncEachAppend, Clock.systemUTC(), storage, LogEvents.NONE), 0);
+    log = EventLog.open(new EventLog.Options(dir)
+        .sizes(64 * 1024, 1 << 20)
+        .whenFull(WhenLogFull.BLOCK, Duration.ofSeconds(1))
+        .syncEachAppend(syncEachAppend)
+        .storage(storage), 0);
     return log;
   }
 
