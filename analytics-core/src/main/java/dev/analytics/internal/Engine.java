@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +62,7 @@ public final class Engine {
     ObjectMapper mapper = new ObjectMapper();
     List<Route> sinks = List.of();
     Storage storage = Storage.DEFAULT;
+    Ticker ticker = Ticker.SYSTEM;
 
     public Config(Path directory) {
       this.directory = java.util.Objects.requireNonNull(directory, "directory == null");
@@ -122,6 +124,12 @@ public final class Engine {
     /** For tests: file operations with injected faults. */
     public Config storage(Storage storage) {
       this.storage = storage;
+      return this;
+    }
+
+    /** For tests: the dispatchers' and the syncer's time and parking. */
+    public Config ticker(Ticker ticker) {
+      this.ticker = java.util.Objects.requireNonNull(ticker, "ticker == null");
       return this;
     }
   }
@@ -188,13 +196,15 @@ public final class Engine {
 
   private void createDispatchers(CursorStore cursors) {
     Backoff backoff = new Backoff(config.retryInitial, config.retryMax, () -> ThreadLocalRandom.current().nextDouble());
+    Dispatcher.Files files = new Dispatcher.Files(log, cursors, deadLetters);
+    Dispatcher.Services services = new Dispatcher.Services(config.mapper, backoff, listener, config.clock,
+        config.ticker, this::onProgress);
     long first = log.firstSeq();
     for (Route route : config.sinks) {
       long saved = cursors.read(route.name());
       long start = Math.max(saved < 0 ? first : saved, first);
       start = Math.min(start, log.nextSeq());
-      dispatchers.add(new Dispatcher(route.name(), route.sink(), route.transforms(), log, start, cursors,
-          deadLetters, config.mapper, backoff, listener, new Counters(), config.clock, this::onProgress));
+      dispatchers.add(new Dispatcher(route, start, files, services));
     }
   }
 
@@ -284,22 +294,58 @@ public final class Engine {
   }
 
   public String emit(Object event) {
+    byte[] json = toRecordJson(event);
+    String id;
+    try {
+      id = log.append(json);
+    } catch (IllegalStateException e) {
+      throw closedException();
+    }
+    if (id != null) counters.emitted.increment();
+    return id;
+  }
+
+  /**
+   * {@link #emit} without waiting for the fsync in SYNC: throws what {@code emit} throws before the
+   * record is written; the future completes as {@code emit} would return, or fails as it would throw
+   * for the fsync.
+   */
+  public CompletableFuture<String> emitAsync(Object event) {
+    byte[] json = toRecordJson(event);
+    CompletableFuture<String> ack;
+    try {
+      ack = log.appendAsync(json);
+    } catch (IllegalStateException e) {
+      throw closedException();
+    }
+    // Counted before the caller's future completes, so its callbacks see the count. Not thenApply: a
+    // dependent stage would wrap a failure in a CompletionException instead of emit()'s own exception.
+    CompletableFuture<String> result = new CompletableFuture<>();
+    ack.whenComplete((id, error) -> {
+      if (error != null) {
+        result.completeExceptionally(error);
+      } else {
+        if (id != null) counters.emitted.increment();
+        result.complete(id);
+      }
+    });
+    return result;
+  }
+
+  private byte[] toRecordJson(Object event) {
     java.util.Objects.requireNonNull(event, "event == null");
-    if (closed) throw new IllegalStateException("closed: this Analytics instance no longer accepts events");
+    if (closed) throw closedException();
     byte[] json = serializer.toJson(event);
     int size = json.length + EventLog.ENVELOPE_OVERHEAD;
     if (size > config.maxRecordBytes) {
       throw new IllegalArgumentException("event of " + size + " bytes (with its envelope) exceeds maxRecordBytes "
           + config.maxRecordBytes);
     }
-    String id;
-    try {
-      id = log.append(json);
-    } catch (IllegalStateException e) {
-      throw new IllegalStateException("closed: this Analytics instance no longer accepts events");
-    }
-    if (id != null) counters.emitted.increment();
-    return id;
+    return json;
+  }
+
+  private static IllegalStateException closedException() {
+    return new IllegalStateException("closed: this Analytics instance no longer accepts events");
   }
 
   public boolean flush(Duration timeout) {
@@ -412,7 +458,7 @@ public final class Engine {
       }
       // Not interrupt(): an interrupt during FileChannel I/O closes the channel under the log's feet.
       stopSyncer = true;
-      java.util.concurrent.locks.LockSupport.unpark(syncer);
+      config.ticker.unpark(syncer);
       try {
         syncer.join(TimeUnit.SECONDS.toMillis(5));
       } catch (InterruptedException e) {
@@ -466,8 +512,10 @@ public final class Engine {
     return min == Long.MAX_VALUE ? 0 : min;
   }
 
+  /** After every append: cheap, see {@link Dispatcher#wake}. */
   private void wakeDispatchers() {
-    for (Dispatcher dispatcher : dispatchers) dispatcher.wake();
+    long next = log.nextSeq();
+    for (int i = 0; i < dispatchers.size(); i++) dispatchers.get(i).wake(next);
   }
 
   private void onProgress() {
@@ -481,11 +529,12 @@ public final class Engine {
   private void syncLoop() {
     long intervalNanos = config.syncInterval.toNanos();
     long tick = Math.min(intervalNanos, TimeUnit.MILLISECONDS.toNanos(50));
-    long lastSync = System.nanoTime();
+    Ticker ticker = config.ticker;
+    long lastSync = ticker.nanoTime();
     while (!stopSyncer) {
       reportDrops();
       log.prepareSpare();
-      long now = System.nanoTime();
+      long now = ticker.nanoTime();
       if (now - lastSync >= intervalNanos) {
         long errorsBefore = log.storageErrors();
         try {
@@ -500,7 +549,7 @@ public final class Engine {
         storageErrorsAtLastSync = log.storageErrors();
         lastSync = now;
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(this, tick);
+      ticker.parkNanos(this, tick);
     }
   }
 
