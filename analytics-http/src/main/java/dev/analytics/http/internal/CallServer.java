@@ -4,27 +4,48 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
- * The last link: sends the call with the {@link HttpClient}, at most {@code maxConcurrentRequests} at
- * once ({@link RequestLimiter}), bounded in time and memory ({@link BoundedBody}).
+ * The last link: sends the call with the {@link HttpClient}, at most as many at once as the
+ * {@link ConcurrencyLimit} allows ({@link RequestLimiter}; adaptive up to {@code maxConcurrentRequests},
+ * or that fixed number), bounded in time and memory ({@link BoundedBody}). Every exchange's round trip
+ * and status are reported to the adaptive limit.
  */
 final class CallServer implements Interceptor {
   private final HttpClient client;
   private final RequestLimiter limiter;
+  /** Null when the limit is fixed. */
+  private final AdaptiveConcurrency adaptive;
+  private final ConcurrencyLimit limit;
   private final DeliveryConfig.Target target;
   private final BooleanSupplier closed;
 
   CallServer(HttpClient client, DeliveryConfig.Target target, BooleanSupplier closed) {
     this.client = client;
-    this.limiter = new RequestLimiter(target.maxConcurrentRequests());
+    this.adaptive = target.adaptiveConcurrency()
+        ? new AdaptiveConcurrency(target.maxConcurrentRequests(), System::nanoTime)
+        : null;
+    this.limit = adaptive != null ? adaptive : ConcurrencyLimit.fixed(target.maxConcurrentRequests());
+    this.limiter = new RequestLimiter(limit);
     this.target = target;
     this.closed = closed;
+  }
+
+  /** How many requests may run at once now. */
+  int concurrencyLimit() {
+    return limit.current();
+  }
+
+  /** How many requests are running now. */
+  int requestsInFlight() {
+    return limiter.running();
   }
 
   @Override
@@ -55,12 +76,28 @@ final class CallServer implements Interceptor {
     // A retry that was waiting out its backoff when the sink closed must not send any more (the user's
     // client would still run it).
     if (closed.getAsBoolean()) return CompletableFuture.failedFuture(new IllegalStateException("closed"));
+    long started = System.nanoTime();
     CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(http, info -> BoundedBody.subscriber());
     Duration deadline = target.requestTimeout().multipliedBy(2).plusSeconds(1);
     return exchange.copy()
         .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((response, error) -> {
           if (error != null) exchange.cancel(true);
+          // Before the limiter releases the slot (its callback comes after this one), so that the
+          // next start sees the new limit.
+          if (adaptive != null) adaptive.finished(Duration.ofNanos(System.nanoTime() - started), signal(response, error));
         });
+  }
+
+  /** What an exchange's end says about the endpoint's capacity. */
+  static AdaptiveConcurrency.Signal signal(HttpResponse<?> response, Throwable error) {
+    if (error != null) {
+      Throwable cause = Delivery.unwrap(error);
+      return cause instanceof HttpTimeoutException || cause instanceof TimeoutException
+          ? AdaptiveConcurrency.Signal.BACKPRESSURE
+          : AdaptiveConcurrency.Signal.NONE;
+    }
+    int status = response.statusCode();
+    return status == 429 || status == 503 ? AdaptiveConcurrency.Signal.BACKPRESSURE : AdaptiveConcurrency.Signal.RESPONSE;
   }
 }
