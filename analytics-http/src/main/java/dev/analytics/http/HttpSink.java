@@ -37,7 +37,7 @@ import java.util.function.DoubleSupplier;
  * if the endpoint keeps refusing it for {@link Builder#payloadTooLargeTimeout}.
  *
  * <p>How many requests run at once adapts to the endpoint (adaptive request concurrency, as in Vector):
- * from 1, one more per round trip while response times stay flat and the limit is in use, cut by 30% on
+ * from 2, one more per round trip while response times stay flat and the limit is in use, cut by 30% on
  * 429, 503 or a timeout and by 10% when response times rise, never above
  * {@link Builder#maxConcurrentRequests}. {@link #concurrencyLimit()} tells the limit now (for a gauge);
  * {@link Builder#adaptiveConcurrency adaptiveConcurrency(false)} fixes it at the ceiling.
@@ -510,8 +510,8 @@ public final class HttpSink implements Sink {
     }
 
     /**
-     * Adaptive request concurrency (AIMD, as Vector's ARC). On (the default): the sink starts with one
-     * request at a time and allows one more per round trip while the endpoint's response time stays
+     * Adaptive request concurrency (AIMD, as Vector's ARC). On (the default): the sink starts with two
+     * requests at a time and allows one more per round trip while the endpoint's response time stays
      * near its baseline (an EWMA) and the limit is in use; 429, 503 or a timeout cut the limit to 70%,
      * a response time rising well above the baseline to 90%; {@link #maxConcurrentRequests} is the
      * ceiling. An endpoint that gets slower or starts throttling thus gets fewer requests before it has

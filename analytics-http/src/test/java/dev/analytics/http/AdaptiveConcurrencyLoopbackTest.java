@@ -146,10 +146,10 @@ class AdaptiveConcurrencyLoopbackTest {
         .maxAttempts(100)
         .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
         .build();
-    assertThat(sink.concurrencyLimit()).isEqualTo(1);
+    assertThat(sink.concurrencyLimit()).isEqualTo(2);
     keepSinkBusy();
 
-    // Capacity 8: from 1 up to about 8, and it stays there; the 16 allowed would get half refused.
+    // Capacity 8: from 2 up to about 8, and it stays there; the 16 allowed would get half refused.
     await("the limit reaches 6 at capacity 8", () -> sink.concurrencyLimit() >= 6);
     Stretch eight = observe(400);
     assertThat(eight.maxLimit()).isLessThanOrEqualTo(11);

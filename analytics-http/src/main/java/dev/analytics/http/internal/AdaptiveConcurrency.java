@@ -32,7 +32,11 @@ final class AdaptiveConcurrency implements ConcurrencyLimit {
   static final double MIN_RISE = 0.2;
   /** Weight of the newest window in the baseline and deviation EWMAs (Vector's default). */
   static final double EWMA_ALPHA = 0.4;
-  static final int INITIAL_LIMIT = 1;
+  /**
+   * Two, not one: a request held long by the endpoint does not hold every other one behind it while
+   * the first round trips are measured.
+   */
+  static final int INITIAL_LIMIT = 2;
   static final int PROBE_PAUSE_WINDOWS = 8;
 
   /** What a finished request says about the endpoint's capacity. */
@@ -61,11 +65,12 @@ final class AdaptiveConcurrency implements ConcurrencyLimit {
   private int windowsSinceCut;
 
   /** @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime}; a fake one in tests) */
-  AdaptiveConcurrency(int ceiling, LongSupplier nanoTime) {
+  AdaptiveConcurrency(int initial, int ceiling, LongSupplier nanoTime) {
     if (ceiling < 1) throw new IllegalArgumentException("ceiling < 1: " + ceiling);
+    if (initial < 1) throw new IllegalArgumentException("initial < 1: " + initial);
     this.ceiling = ceiling;
     this.nanoTime = nanoTime;
-    this.limit = Math.min(INITIAL_LIMIT, ceiling);
+    this.limit = Math.min(initial, ceiling);
   }
 
   @Override

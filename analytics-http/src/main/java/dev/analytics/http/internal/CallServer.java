@@ -30,7 +30,7 @@ final class CallServer implements Interceptor {
   CallServer(HttpClient client, DeliveryConfig.Target target, BooleanSupplier closed) {
     this.client = client;
     this.adaptive = target.adaptiveConcurrency()
-        ? new AdaptiveConcurrency(target.maxConcurrentRequests(), System::nanoTime)
+        ? new AdaptiveConcurrency(AdaptiveConcurrency.INITIAL_LIMIT, target.maxConcurrentRequests(), System::nanoTime)
         : null;
     this.limit = adaptive != null ? adaptive : ConcurrencyLimit.fixed(target.maxConcurrentRequests());
     this.limiter = new RequestLimiter(limit);

@@ -17,7 +17,7 @@ class AdaptiveConcurrencyTest {
   static final Duration RTT = Duration.ofMillis(10);
 
   long now;
-  final AdaptiveConcurrency arc = new AdaptiveConcurrency(16, () -> now);
+  final AdaptiveConcurrency arc = new AdaptiveConcurrency(1, 16, () -> now);
 
   /** One window in which the limit is fully used and every request answers after {@code rtt}. */
   void busyWindow(Duration rtt, Signal signal) {
@@ -41,7 +41,7 @@ class AdaptiveConcurrencyTest {
 
   @Test
   void neverExceedsTheCeiling() {
-    AdaptiveConcurrency small = new AdaptiveConcurrency(3, () -> now);
+    AdaptiveConcurrency small = new AdaptiveConcurrency(1, 3, () -> now);
     for (int w = 0; w < 20; w++) {
       for (int i = 1; i <= small.current(); i++) small.started(i);
       now += RTT.toNanos();
@@ -144,6 +144,7 @@ class AdaptiveConcurrencyTest {
 
   @Test
   void aCeilingBelowOneIsRefused() {
-    assertThatThrownBy(() -> new AdaptiveConcurrency(0, () -> 0L)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AdaptiveConcurrency(1, 0, () -> 0L)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new AdaptiveConcurrency(AdaptiveConcurrency.INITIAL_LIMIT, 1, () -> 0L).current()).isEqualTo(1);
   }
 }
