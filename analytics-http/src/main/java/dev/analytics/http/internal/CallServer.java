@@ -8,6 +8,9 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -20,6 +23,8 @@ import java.util.function.BooleanSupplier;
  */
 final class CallServer implements Interceptor {
   private final HttpClient client;
+  /** Runs each exchange, blocked in {@link HttpClient#send} (see {@link #exchange}). */
+  private final ExecutorService executor;
   private final RequestLimiter limiter;
   /** Null when the limit is fixed. */
   private final AdaptiveConcurrency adaptive;
@@ -27,8 +32,9 @@ final class CallServer implements Interceptor {
   private final DeliveryConfig.Target target;
   private final BooleanSupplier closed;
 
-  CallServer(HttpClient client, DeliveryConfig.Target target, BooleanSupplier closed) {
+  CallServer(HttpClient client, ExecutorService executor, DeliveryConfig.Target target, BooleanSupplier closed) {
     this.client = client;
+    this.executor = executor;
     this.adaptive = target.adaptiveConcurrency()
         ? new AdaptiveConcurrency(AdaptiveConcurrency.INITIAL_LIMIT, target.maxConcurrentRequests(), System::nanoTime)
         : null;
@@ -68,21 +74,37 @@ final class CallServer implements Interceptor {
   }
 
   /**
-   * One exchange. The JDK's request timeout covers only the wait for the response headers: a body that
-   * stalls after them would hold the batch (and a request slot) forever, so the whole exchange gets a
-   * deadline too, and is cancelled when it passes.
+   * One exchange, with the blocking {@link HttpClient#send} on one of the sink's threads.
+   * {@code sendAsync} completes every response on the JDK's default async pool, which on a machine with
+   * two cores or fewer is a new thread per response: measured on such a machine, one request per record
+   * ran 2 to 4 times faster this way (docs/BENCHMARKS.md). The JDK's request timeout covers only the
+   * wait for the response headers: a body that stalls after them would hold the batch (and a request
+   * slot) forever, so the whole exchange gets a deadline too; when it passes the thread is interrupted,
+   * which cancels the exchange.
    */
   private CompletableFuture<HttpResponse<String>> exchange(HttpRequest http) {
     // A retry that was waiting out its backoff when the sink closed must not send any more (the user's
     // client would still run it).
     if (closed.getAsBoolean()) return CompletableFuture.failedFuture(new IllegalStateException("closed"));
     long started = System.nanoTime();
-    CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(http, info -> BoundedBody.subscriber());
+    CompletableFuture<HttpResponse<String>> result = new CompletableFuture<>();
+    Future<?> call;
+    try {
+      call = executor.submit(() -> {
+        try {
+          result.complete(client.send(http, info -> BoundedBody.subscriber()));
+        } catch (Throwable t) { // an InterruptedException too: the deadline passed, the result is set
+          result.completeExceptionally(t);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException("closed"));
+    }
     Duration deadline = target.requestTimeout().multipliedBy(2).plusSeconds(1);
-    return exchange.copy()
+    return result
         .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((response, error) -> {
-          if (error != null) exchange.cancel(true);
+          if (error != null) call.cancel(true);
           // Before the limiter releases the slot (its callback comes after this one), so that the
           // next start sees the new limit.
           if (adaptive != null) adaptive.finished(Duration.ofNanos(System.nanoTime() - started), signal(response, error));

@@ -96,7 +96,7 @@ public final class Delivery {
     List<Interceptor> links = new ArrayList<>();
     if (config.bodies().gzip()) links.add(new GzipInterceptor(config.bodies().gzipMinBytes()));
     links.add(retry);
-    this.callServer = new CallServer(client, target, closed::get);
+    this.callServer = new CallServer(client, executor, target, closed::get);
     links.add(callServer);
     this.interceptors = List.copyOf(links);
 
