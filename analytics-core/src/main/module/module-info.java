@@ -1,6 +1,6 @@
 /**
  * The library's core: {@link dev.analytics.Analytics} (emit, flush, close, stats, dead letters), the
- * {@link dev.analytics.Sink} and {@link dev.analytics.Transform} extension points, and the SPI that finds
+ * {@link dev.analytics.spi.Sink} and {@link dev.analytics.spi.Transform} extension points, and the SPI that finds
  * sinks and transforms by name ({@code dev.analytics.spi}). The durable log, the dispatcher and the
  * dead-letter file live in {@code dev.analytics.internal.*}, which this module does not export.
  */

@@ -3,6 +3,11 @@ package dev.analytics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.analytics.internal.Engine;
 import dev.analytics.internal.Route;
+import dev.analytics.internal.log.LogFullException;
+import dev.analytics.internal.log.WhenLogFull;
+import dev.analytics.spi.Listener;
+import dev.analytics.spi.Sink;
+import dev.analytics.spi.Transform;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,9 +37,11 @@ import java.util.Objects;
  */
 public final class Analytics implements Closeable {
   private final Engine engine;
+  private final DeadLetters deadLetters;
 
   private Analytics(Engine engine) {
     this.engine = engine;
+    this.deadLetters = new DeadLetterView(engine.deadLetters());
   }
 
   public static Builder builder() {
@@ -60,7 +67,11 @@ public final class Analytics implements Closeable {
    *     loss (the message says which). Retrying such an emit sends a second event with a new id.
    */
   public String emit(Object event) {
-    return engine.emit(event);
+    try {
+      return engine.emit(event);
+    } catch (LogFullException e) {
+      throw QueueFullException.from(e);
+    }
   }
 
   /**
@@ -75,12 +86,16 @@ public final class Analytics implements Closeable {
 
   /** Counters and queue depth, now. */
   public Stats stats() {
-    return engine.stats();
+    Engine.Snapshot now = engine.stats();
+    return new Stats(
+        new Stats.Backlog(now.queuedRecords(), now.queuedBytes(), now.oldestAge()),
+        new Stats.Flow(now.emitted(), now.delivered(), now.retried(), now.deadLettered()),
+        new Stats.Problems(now.dropped(), now.corruptSkipped(), now.storageErrors()));
   }
 
   /** The dead-letter log: list, replay, purge. */
   public DeadLetters deadLetters() {
-    return engine.deadLetters();
+    return deadLetters;
   }
 
   /** The log directory. */
@@ -291,9 +306,9 @@ public final class Analytics implements Closeable {
       int maxRecord = effectiveMaxRecordBytes(segment);
       ObjectMapper mapper = objectMapper != null ? objectMapper : new ObjectMapper();
       Engine engine = Engine.open(new Engine.Config(directory)
-          .durability(durability, syncInterval)
+          .durability(durability == Durability.SYNC, syncInterval)
           .sizes(maxDiskBytes, segment, maxRecord, maxDeadLetterBytes)
-          .whenFull(whenFull, blockTimeout)
+          .whenFull(WhenLogFull.valueOf(whenFull.name()), blockTimeout)
           .closeTimeout(closeTimeout)
           .retryBackoff(retryInitial, retryMax)
           .listener(listener)

@@ -1,5 +1,6 @@
 package dev.analytics;
 
+import dev.analytics.spi.DeadLetter;
 import java.util.List;
 import java.util.function.Predicate;
 

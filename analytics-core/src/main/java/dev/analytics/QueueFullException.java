@@ -8,4 +8,11 @@ public final class QueueFullException extends RuntimeException {
   public QueueFullException(String message) {
     super(message);
   }
+
+  /** The public face of the log's own exception, which keeps its message and is kept as the cause. */
+  static QueueFullException from(RuntimeException logFull) {
+    QueueFullException e = new QueueFullException(logFull.getMessage());
+    e.initCause(logFull);
+    return e;
+  }
 }

@@ -2,7 +2,7 @@ package dev.analytics;
 
 /**
  * What {@link Analytics#emit} does when the log has reached {@link Analytics.Builder#maxDiskBytes}. Every
- * drop is counted in {@link Stats#dropped()} and reported to {@link Listener#onDropped}.
+ * drop is counted in {@link Stats#dropped()} and reported to {@link dev.analytics.spi.Listener#onDropped}.
  */
 public enum WhenFull {
   /**

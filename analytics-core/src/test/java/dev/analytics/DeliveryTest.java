@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.analytics.spi.DeadLetter;
+import dev.analytics.spi.Listener;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
+import dev.analytics.spi.Transform;
+import dev.analytics.spi.TransformException;
 import dev.analytics.testing.Await;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,9 @@ package dev.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.analytics.spi.DeadLetter;
+import dev.analytics.spi.Listener;
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
 import dev.analytics.testsupport.LogImages;
 import dev.analytics.testsupport.SegmentFiles;

@@ -2,6 +2,10 @@ package dev.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.analytics.spi.Listener;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import dev.analytics.testing.Await;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;

@@ -3,6 +3,8 @@ package dev.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.analytics.spi.SecretProvider;
+import dev.analytics.spi.Secrets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

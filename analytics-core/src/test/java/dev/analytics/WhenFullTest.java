@@ -3,6 +3,8 @@ package dev.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.analytics.spi.Listener;
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ class WhenFullTest {
   private final AtomicLong heardDropped = new AtomicLong();
   private final Listener listener = new Listener() {
     @Override
-    public void onDropped(WhenFull policy, long count) {
+    public void onDropped(String policy, long count) {
       heardDropped.addAndGet(count);
     }
   };

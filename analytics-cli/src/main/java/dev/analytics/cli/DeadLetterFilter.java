@@ -1,6 +1,6 @@
 package dev.analytics.cli;
 
-import dev.analytics.DeadLetter;
+import dev.analytics.spi.DeadLetter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package dev.analytics.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.analytics.Analytics;
-import dev.analytics.DeadLetter;
+import dev.analytics.spi.DeadLetter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,11 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code dead-letters list|show|replay|purge}. */
 @Command(name = "dead-letters", mixinStandardHelpOptions = true,

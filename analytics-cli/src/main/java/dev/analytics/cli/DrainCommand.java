@@ -1,17 +1,17 @@
 package dev.analytics.cli;
 
 import dev.analytics.Analytics;
-import dev.analytics.DeadLetter;
-import dev.analytics.Listener;
+import dev.analytics.spi.DeadLetter;
+import dev.analytics.spi.Listener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code drain --config FILE DIR}: delivers a directory's backlog with a connector's sink, then exits. */
 @Command(name = "drain", mixinStandardHelpOptions = true,

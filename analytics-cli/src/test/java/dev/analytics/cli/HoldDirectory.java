@@ -1,7 +1,7 @@
 package dev.analytics.cli;
 
 import dev.analytics.Analytics;
-import dev.analytics.Outcome;
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.analytics.cli;
 
 import dev.analytics.Analytics;
-import dev.analytics.Outcome;
 import dev.analytics.internal.log.LogInspector;
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.Await;
 import dev.analytics.testing.MutableClock;
 import dev.analytics.testing.RecordingSink;

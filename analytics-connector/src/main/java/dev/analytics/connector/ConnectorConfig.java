@@ -1,9 +1,9 @@
 package dev.analytics.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Secrets;
 import dev.analytics.connector.internal.Problems;
 import dev.analytics.spi.ConfigSection;
+import dev.analytics.spi.Secrets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

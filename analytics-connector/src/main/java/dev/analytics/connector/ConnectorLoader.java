@@ -1,16 +1,16 @@
 package dev.analytics.connector;
 
 import dev.analytics.Analytics;
-import dev.analytics.SecretProvider;
-import dev.analytics.Secrets;
-import dev.analytics.Sink;
-import dev.analytics.Transform;
 import dev.analytics.connector.internal.Problems;
 import dev.analytics.connector.internal.Providers;
 import dev.analytics.connector.internal.YamlDocument;
 import dev.analytics.spi.ConfigSection;
+import dev.analytics.spi.SecretProvider;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.Sink;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
+import dev.analytics.spi.Transform;
 import dev.analytics.spi.TransformProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dev.analytics.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.analytics.SecretProvider;
+import dev.analytics.spi.SecretProvider;
 import dev.analytics.spi.SinkSettings;
 import java.util.List;
 import java.util.Map;

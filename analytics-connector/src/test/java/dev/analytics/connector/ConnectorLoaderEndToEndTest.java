@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.analytics.Analytics;
-import dev.analytics.Record;
-import dev.analytics.SecretProvider;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.SecretProvider;
+import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import dev.analytics.testing.RecordingSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

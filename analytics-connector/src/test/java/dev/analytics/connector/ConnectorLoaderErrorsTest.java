@@ -3,12 +3,12 @@ package dev.analytics.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.analytics.connector.internal.Providers;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import dev.analytics.connector.internal.Providers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,7 +159,7 @@ class ConnectorLoaderErrorsTest {
   void unquotedReferenceIsAPlainScalarAndRenders() {
     ConnectorConfig config = Fixtures.loader("apiVersion: 0.1.0\nmeta:\n  name: c\n  type: http-sink\n  topic: t\n"
             + "  secrets:\n    - name: URL\nhttp:\n  endpoint: ${{ secrets.URL }}\n", warnings)
-        .secrets(dev.analytics.SecretProvider.of(Map.of("URL", "http://127.0.0.1:8080/collect")))
+        .secrets(dev.analytics.spi.SecretProvider.of(Map.of("URL", "http://127.0.0.1:8080/collect")))
         .load();
     assertThat(config.sinkSection().path("endpoint").asText()).isEqualTo("http://127.0.0.1:8080/collect");
   }

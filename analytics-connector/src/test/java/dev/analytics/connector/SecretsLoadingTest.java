@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.analytics.SecretProvider;
+import dev.analytics.spi.SecretProvider;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

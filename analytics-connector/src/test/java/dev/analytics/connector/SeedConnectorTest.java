@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.analytics.SecretProvider;
+import dev.analytics.spi.SecretProvider;
 import dev.analytics.spi.SinkSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;

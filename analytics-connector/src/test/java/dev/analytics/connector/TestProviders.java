@@ -2,11 +2,11 @@ package dev.analytics.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.analytics.Secrets;
-import dev.analytics.Sink;
-import dev.analytics.Transform;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.Sink;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
+import dev.analytics.spi.Transform;
 import dev.analytics.spi.TransformProvider;
 import dev.analytics.testing.RecordingSink;
 import java.net.URL;

@@ -3,11 +3,10 @@ package dev.analytics.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.analytics.DeadLetter;
-import dev.analytics.DeadLetters;
 import dev.analytics.internal.log.EventLog;
 import dev.analytics.internal.log.Storage;
 import dev.analytics.internal.log.StorageFile;
+import dev.analytics.spi.DeadLetter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,10 +15,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +40,7 @@ import java.util.function.Predicate;
  * {"id":"…","sink":"…","reason":"…","time":"…","envelope":{…},"transformed":{…}}   ("transformed" optional)
  * </pre>
  */
-final class DeadLetterFile implements DeadLetters {
+public final class DeadLetterFile {
   private static final System.Logger LOG = System.getLogger(DeadLetterFile.class.getName());
 
   private final Path directory;
@@ -127,7 +126,7 @@ final class DeadLetterFile implements DeadLetters {
     return fresh;
   }
 
-  @Override
+  /** Every dead letter kept, oldest first, each record once. */
   public synchronized List<DeadLetter> list() {
     List<DeadLetter> letters = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -170,7 +169,7 @@ final class DeadLetterFile implements DeadLetters {
     }
   }
 
-  @Override
+  /** Appends the matching letters' envelopes to the event log again and removes them; returns how many. */
   public int replay(Predicate<DeadLetter> which) {
     Objects.requireNonNull(which, "which == null");
     // One append per record id, however many lines (sinks, or duplicates from older versions) hold it.
@@ -225,7 +224,7 @@ final class DeadLetterFile implements DeadLetters {
     kept.addAll(now);
   }
 
-  @Override
+  /** Removes the matching letters without replaying them; returns how many. */
   public synchronized int purge(Predicate<DeadLetter> which) {
     Objects.requireNonNull(which, "which == null");
     Map<String, Integer> chosen = new HashMap<>();

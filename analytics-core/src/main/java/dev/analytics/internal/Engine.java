@@ -1,16 +1,13 @@
 package dev.analytics.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.analytics.DeadLetters;
-import dev.analytics.Durability;
-import dev.analytics.Listener;
-import dev.analytics.Stats;
-import dev.analytics.WhenFull;
 import dev.analytics.internal.log.CursorStore;
 import dev.analytics.internal.log.EventLog;
 import dev.analytics.internal.log.FilePermissions;
 import dev.analytics.internal.log.LogEvents;
 import dev.analytics.internal.log.Storage;
+import dev.analytics.internal.log.WhenLogFull;
+import dev.analytics.spi.Listener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -48,13 +45,13 @@ public final class Engine {
    */
   public static final class Config {
     final Path directory;
-    Durability durability = Durability.PERIODIC;
+    boolean syncEachEmit;
     Duration syncInterval = Duration.ofSeconds(1);
     long maxDiskBytes = 1L << 30;
     int segmentBytes = 16 << 20;
     int maxRecordBytes = 1 << 20;
     long maxDeadLetterBytes = 64L << 20;
-    WhenFull whenFull = WhenFull.BLOCK;
+    WhenLogFull whenFull = WhenLogFull.BLOCK;
     Duration blockTimeout = Duration.ofSeconds(5);
     Duration closeTimeout = Duration.ofSeconds(5);
     Duration retryInitial = Duration.ofMillis(500);
@@ -69,8 +66,9 @@ public final class Engine {
       this.directory = java.util.Objects.requireNonNull(directory, "directory == null");
     }
 
-    public Config durability(Durability durability, Duration syncInterval) {
-      this.durability = durability;
+    /** Whether each emit waits for an fsync covering it; else the syncer fsyncs every interval. */
+    public Config durability(boolean syncEachEmit, Duration syncInterval) {
+      this.syncEachEmit = syncEachEmit;
       this.syncInterval = syncInterval;
       return this;
     }
@@ -84,7 +82,7 @@ public final class Engine {
       return this;
     }
 
-    public Config whenFull(WhenFull whenFull, Duration blockTimeout) {
+    public Config whenFull(WhenLogFull whenFull, Duration blockTimeout) {
       this.whenFull = whenFull;
       this.blockTimeout = blockTimeout;
       return this;
@@ -157,7 +155,7 @@ public final class Engine {
     this.cursors = new CursorStore(directory.resolve("cursors"), config.storage);
     cursors.deleteTemporaryFiles();
     this.log = EventLog.open(new EventLog.Options(directory.resolve("log"), config.segmentBytes,
-        config.maxDiskBytes, config.whenFull, config.blockTimeout, config.durability, config.clock,
+        config.maxDiskBytes, config.whenFull, config.blockTimeout, config.syncEachEmit, config.clock,
         config.storage, new LogEventsToListener()), cursors.maxSeq());
     try {
       this.deadLetters = new DeadLetterFile(directory.resolve("dead-letters"), config.storage, config.mapper, log,
@@ -313,7 +311,14 @@ public final class Engine {
     return true;
   }
 
-  public Stats stats() {
+  /**
+   * The numbers behind the public {@code Stats}, flattened: the API groups them. Backlog: records and bytes
+   * from the slowest sink's cursor, and the oldest queued record's age.
+   */
+  public record Snapshot(long queuedRecords, long queuedBytes, Duration oldestAge, long emitted,
+      long delivered, long retried, long deadLettered, long dropped, long corruptSkipped, long storageErrors) {}
+
+  public Snapshot stats() {
     long acked = minAcked();
     long queued = Math.max(0, log.nextSeq() - acked);
     long oldest = 0;
@@ -324,14 +329,12 @@ public final class Engine {
     Duration age = queued == 0 || oldest == 0
         ? Duration.ZERO
         : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
-    return new Stats(
-        new Stats.Backlog(queued, queued == 0 ? 0 : log.bytesFrom(acked), age),
-        new Stats.Flow(counters.emitted.sum(), counters.delivered.sum(), counters.retried.sum(),
-            counters.deadLettered.sum()),
-        new Stats.Problems(log.dropped(), log.corruptSkipped(), log.storageErrors()));
+    return new Snapshot(queued, queued == 0 ? 0 : log.bytesFrom(acked), age,
+        counters.emitted.sum(), counters.delivered.sum(), counters.retried.sum(), counters.deadLettered.sum(),
+        log.dropped(), log.corruptSkipped(), log.storageErrors());
   }
 
-  public DeadLetters deadLetters() {
+  public DeadLetterFile deadLetters() {
     return deadLetters;
   }
 
@@ -448,14 +451,14 @@ public final class Engine {
   }
 
   private void reportDrops() {
-    reportDrops(WhenFull.DROP_NEWEST, unreportedDropsNewest.getAndSet(0));
-    reportDrops(WhenFull.DROP_OLDEST, unreportedDropsOldest.getAndSet(0));
+    reportDrops(WhenLogFull.DROP_NEWEST, unreportedDropsNewest.getAndSet(0));
+    reportDrops(WhenLogFull.DROP_OLDEST, unreportedDropsOldest.getAndSet(0));
   }
 
-  private void reportDrops(WhenFull policy, long count) {
+  private void reportDrops(WhenLogFull policy, long count) {
     if (count == 0) return;
     LOG.log(System.Logger.Level.WARNING, "event log " + directory + " full: " + count + " event(s) dropped (" + policy + ")");
-    listener.tell(l -> l.onDropped(policy, count));
+    listener.tell(l -> l.onDropped(policy.name(), count));
   }
 
   private final class LogEventsToListener implements LogEvents {
@@ -465,10 +468,10 @@ public final class Engine {
     }
 
     @Override
-    public void onDropped(WhenFull policy, long count) {
+    public void onDropped(WhenLogFull policy, long count) {
       // Called under the append lock, once per dropped event with DROP_NEWEST: only counted here;
       // the syncer reports the sum (log line and listener) at most every tick.
-      (policy == WhenFull.DROP_NEWEST ? unreportedDropsNewest : unreportedDropsOldest).addAndGet(count);
+      (policy == WhenLogFull.DROP_NEWEST ? unreportedDropsNewest : unreportedDropsOldest).addAndGet(count);
     }
 
     @Override

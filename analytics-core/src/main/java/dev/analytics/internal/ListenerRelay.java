@@ -1,6 +1,6 @@
 package dev.analytics.internal;
 
-import dev.analytics.Listener;
+import dev.analytics.spi.Listener;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;

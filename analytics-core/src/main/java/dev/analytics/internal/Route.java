@@ -1,7 +1,7 @@
 package dev.analytics.internal;
 
-import dev.analytics.Sink;
-import dev.analytics.Transform;
+import dev.analytics.spi.Sink;
+import dev.analytics.spi.Transform;
 import java.util.List;
 import java.util.Objects;
 

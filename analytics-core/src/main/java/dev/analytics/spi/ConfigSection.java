@@ -1,7 +1,6 @@
 package dev.analytics.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Secrets;
 import dev.analytics.internal.settings.ByteSize;
 import dev.analytics.internal.settings.HumanDuration;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.analytics.spi;
 
-import dev.analytics.Sink;
 
 /**
  * Finds a {@link Sink} by a connector file's {@code meta.type} (for example {@code http-sink}).

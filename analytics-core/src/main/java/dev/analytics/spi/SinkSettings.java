@@ -1,6 +1,5 @@
 package dev.analytics.spi;
 
-import dev.analytics.Secrets;
 import java.util.Objects;
 import java.util.Optional;
 

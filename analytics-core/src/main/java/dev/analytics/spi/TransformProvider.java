@@ -1,8 +1,6 @@
 package dev.analytics.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Secrets;
-import dev.analytics.Transform;
 
 /**
  * Finds a {@link Transform} by a connector file's {@code uses:} name (for example

@@ -3,8 +3,8 @@ package dev.analytics.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
-import dev.analytics.DeadLetter;
-import dev.analytics.Outcome;
+import dev.analytics.spi.DeadLetter;
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
 import dev.analytics.testsupport.ChildJvm;
 import dev.analytics.testsupport.DeadLetterCrashChild;

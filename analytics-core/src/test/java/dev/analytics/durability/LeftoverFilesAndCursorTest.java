@@ -3,7 +3,7 @@ package dev.analytics.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
-import dev.analytics.Outcome;
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
 import dev.analytics.testsupport.Dirs;
 import dev.analytics.testsupport.LogImages;

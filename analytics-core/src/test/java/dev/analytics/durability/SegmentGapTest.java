@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
 import dev.analytics.Durability;
-import dev.analytics.Listener;
+import dev.analytics.spi.Listener;
 import dev.analytics.testing.RecordingSink;
 import dev.analytics.testsupport.ChildJvm;
 import dev.analytics.testsupport.CrashChild;
@@ -136,7 +136,7 @@ class SegmentGapTest {
   void aSegmentDeletedWhileRunningIsSkippedAndDeliveryContinues() throws IOException {
     AtomicBoolean up = new AtomicBoolean();
     RecordingSink sink = new RecordingSink().maxInFlight(1).maxBatchRecords(50)
-        .respondWith(r -> up.get() ? dev.analytics.Outcome.delivered() : dev.analytics.Outcome.retryLater());
+        .respondWith(r -> up.get() ? dev.analytics.spi.Outcome.delivered() : dev.analytics.spi.Outcome.retryLater());
     List<LogImages.Corruption> reports = new CopyOnWriteArrayList<>();
     List<String> ids = new ArrayList<>();
     try (Analytics analytics = Analytics.builder().directory(dir).segmentBytes(LogImages.SEGMENT_BYTES)
@@ -165,7 +165,7 @@ class SegmentGapTest {
     // reader has nowhere to go until the writer rolls to a new segment.
     AtomicBoolean up = new AtomicBoolean();
     RecordingSink sink = new RecordingSink().maxInFlight(1).maxBatchRecords(50)
-        .respondWith(r -> up.get() ? dev.analytics.Outcome.delivered() : dev.analytics.Outcome.retryLater());
+        .respondWith(r -> up.get() ? dev.analytics.spi.Outcome.delivered() : dev.analytics.spi.Outcome.retryLater());
     List<String> warnings = new CopyOnWriteArrayList<>();
     java.util.logging.Logger dispatcherLog = java.util.logging.Logger.getLogger("dev.analytics.internal.Dispatcher");
     java.util.logging.Handler handler = new java.util.logging.Handler() {

@@ -3,9 +3,9 @@ package dev.analytics.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Sink;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.analytics.Durability;
-import dev.analytics.Listener;
 import dev.analytics.internal.Engine;
+import dev.analytics.spi.Listener;
 import dev.analytics.testing.RecordingSink;
 import dev.analytics.testsupport.Engines;
 import dev.analytics.testsupport.FaultyStorage;

@@ -3,13 +3,12 @@ package dev.analytics.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
-import dev.analytics.Durability;
-import dev.analytics.Outcome;
-import dev.analytics.WhenFull;
 import dev.analytics.internal.log.EventLog;
 import dev.analytics.internal.log.LogEvents;
 import dev.analytics.internal.log.LogReader;
 import dev.analytics.internal.log.Storage;
+import dev.analytics.internal.log.WhenLogFull;
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
 import dev.analytics.testsupport.Dirs;
 import dev.analytics.testsupport.SegmentFiles;
@@ -211,8 +210,8 @@ class TornTailTest {
   }
 
   private static EventLog openLog(Path dir) throws IOException {
-    return EventLog.open(new EventLog.Options(dir.resolve("log"), 64 * 1024, 1L << 30, WhenFull.BLOCK,
-        Duration.ofSeconds(1), Durability.PERIODIC, Clock.systemUTC(), Storage.DEFAULT, LogEvents.NONE), 0);
+    return EventLog.open(new EventLog.Options(dir.resolve("log"), 64 * 1024, 1L << 30, WhenLogFull.BLOCK,
+        Duration.ofSeconds(1), false, Clock.systemUTC(), Storage.DEFAULT, LogEvents.NONE), 0);
   }
 
   private static List<String> readIds(EventLog log) throws IOException {

@@ -25,7 +25,7 @@ class UnreadableRecordTest {
   void anIntactFrameWithAnUnparseableEnvelopeIsCountedAndTheRestDelivered() throws Exception {
     List<String> ids = new ArrayList<>();
     try (Analytics analytics = Analytics.builder().directory(dir).sink("a", new RecordingSink()
-        .respondWith(r -> dev.analytics.Outcome.retryLater())).closeTimeout(Duration.ZERO).build()) {
+        .respondWith(r -> dev.analytics.spi.Outcome.retryLater())).closeTimeout(Duration.ZERO).build()) {
       for (int i = 0; i < 3; i++) ids.add(analytics.emit(Map.of("i", i)));
     }
     Path segment = SegmentFiles.segments(dir).get(0);

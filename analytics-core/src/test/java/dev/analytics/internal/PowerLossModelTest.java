@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.analytics.DeadLetter;
 import dev.analytics.Durability;
-import dev.analytics.WhenFull;
 import dev.analytics.internal.log.CursorStore;
 import dev.analytics.internal.log.EventLog;
 import dev.analytics.internal.log.LogEvents;
 import dev.analytics.internal.log.LogReader;
+import dev.analytics.internal.log.WhenLogFull;
+import dev.analytics.spi.DeadLetter;
 import dev.analytics.testsupport.SimulatedStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -388,8 +388,8 @@ class PowerLossModelTest {
           errorsHeard.incrementAndGet();
         }
       };
-      log = EventLog.open(new EventLog.Options(root.resolve("log"), segmentBytes, 1L << 30, WhenFull.BLOCK,
-          Duration.ofSeconds(1), durability, Clock.systemUTC(), storage, events), cursors.maxSeq());
+      log = EventLog.open(new EventLog.Options(root.resolve("log"), segmentBytes, 1L << 30, WhenLogFull.BLOCK,
+          Duration.ofSeconds(1), durability == Durability.SYNC, Clock.systemUTC(), storage, events), cursors.maxSeq());
       deadLetters = new DeadLetterFile(root.resolve("dead-letters"), storage, MAPPER, log, 1 << 20);
       long saved = cursors.read(SINK);
       long first = log.firstSeq();

@@ -2,9 +2,9 @@ package dev.analytics.testsupport;
 
 import dev.analytics.Analytics;
 import dev.analytics.Durability;
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Sink;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;

@@ -1,12 +1,13 @@
 package dev.analytics.testsupport;
 
 import dev.analytics.Durability;
-import dev.analytics.Listener;
-import dev.analytics.Sink;
 import dev.analytics.WhenFull;
 import dev.analytics.internal.Engine;
 import dev.analytics.internal.Route;
 import dev.analytics.internal.log.Storage;
+import dev.analytics.internal.log.WhenLogFull;
+import dev.analytics.spi.Listener;
+import dev.analytics.spi.Sink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,9 +36,9 @@ public final class Engines {
 
   public static Engine open(Path directory, Storage storage, Settings s, String sinkName, Sink sink) {
     return Engine.open(new Engine.Config(directory)
-        .durability(s.durability, s.syncInterval)
+        .durability(s.durability == Durability.SYNC, s.syncInterval)
         .sizes(s.maxDiskBytes, s.segmentBytes, s.maxRecordBytes, 64L << 20)
-        .whenFull(s.whenFull, s.blockTimeout)
+        .whenFull(WhenLogFull.valueOf(s.whenFull.name()), s.blockTimeout)
         .closeTimeout(s.closeTimeout)
         .retryBackoff(s.retryInitial, s.retryMax)
         .listener(s.listener)

@@ -1,9 +1,9 @@
 package dev.analytics.testsupport;
 
 import dev.analytics.Analytics;
-import dev.analytics.Listener;
-import dev.analytics.Outcome;
 import dev.analytics.Stats;
+import dev.analytics.spi.Listener;
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;
 import java.time.Duration;

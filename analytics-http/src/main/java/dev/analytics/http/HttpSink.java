@@ -1,13 +1,13 @@
 package dev.analytics.http;
 
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Secrets;
-import dev.analytics.Sink;
 import dev.analytics.http.internal.BodyShape;
 import dev.analytics.http.internal.Delivery;
 import dev.analytics.http.internal.DeliveryConfig;
 import dev.analytics.http.internal.Redactor;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.Sink;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,9 +4,9 @@ import static dev.analytics.http.testing.HttpTesting.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.analytics.Secrets;
-import dev.analytics.Sink;
 import dev.analytics.spi.ConfigSection;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.Sink;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
 import java.time.Duration;

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.analytics.Outcome;
-import dev.analytics.Outcome.Kind;
-import dev.analytics.Record;
 import dev.analytics.http.testing.HttpTesting.RecordingScheduler;
+import dev.analytics.spi.Outcome.Kind;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;

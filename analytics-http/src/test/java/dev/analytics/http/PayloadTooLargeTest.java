@@ -12,11 +12,11 @@ import static dev.analytics.http.testing.HttpTesting.seedRecordsWithOneLarge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.analytics.Outcome;
-import dev.analytics.Outcome.Kind;
-import dev.analytics.Record;
 import dev.analytics.http.testing.HttpTesting.RecordingContext;
 import dev.analytics.http.testing.HttpTesting.RecordingScheduler;
+import dev.analytics.spi.Outcome.Kind;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
 import dev.analytics.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,11 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import dev.analytics.Outcome;
-import dev.analytics.Secrets;
 import dev.analytics.http.testing.HttpTesting.LogCapture;
 import dev.analytics.http.testing.HttpTesting.RecordingContext;
 import dev.analytics.http.testing.HttpTesting.RecordingScheduler;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.analytics.http;
 import static dev.analytics.http.testing.HttpTesting.seedRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.analytics.Outcome;
+import dev.analytics.spi.Outcome;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -2,10 +2,10 @@ package dev.analytics.kafka;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Sink;
 import dev.analytics.kafka.internal.ProducerErrors;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.analytics.kafka;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Record;
+import dev.analytics.spi.Record;
 import java.util.Objects;
 import java.util.function.Function;
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Sink;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

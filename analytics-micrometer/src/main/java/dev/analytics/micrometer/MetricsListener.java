@@ -1,8 +1,7 @@
 package dev.analytics.micrometer;
 
-import dev.analytics.DeadLetter;
-import dev.analytics.Listener;
-import dev.analytics.WhenFull;
+import dev.analytics.spi.DeadLetter;
+import dev.analytics.spi.Listener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -146,9 +145,9 @@ public final class MetricsListener implements Listener {
   }
 
   @Override
-  public void onDropped(WhenFull policy, long count) {
+  public void onDropped(String policy, long count) {
     Counter.builder("analytics.events.dropped.reported").description("Events dropped, by when-full policy")
-        .baseUnit("events").tags(tags.and("policy", policy.name().toLowerCase(java.util.Locale.ROOT)))
+        .baseUnit("events").tags(tags.and("policy", policy.toLowerCase(java.util.Locale.ROOT)))
         .register(registry).increment(count);
     next.onDropped(policy, count);
   }

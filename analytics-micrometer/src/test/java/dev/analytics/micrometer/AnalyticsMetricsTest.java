@@ -3,9 +3,9 @@ package dev.analytics.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Sink;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import dev.analytics.testing.Await;
 import dev.analytics.testing.MutableClock;
 import dev.analytics.testing.RecordingSink;
@@ -126,9 +126,9 @@ class AnalyticsMetricsTest {
   @Test
   void forwardsEveryCallToTheNextListener() {
     List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-    dev.analytics.Listener next = new dev.analytics.Listener() {
+    dev.analytics.spi.Listener next = new dev.analytics.spi.Listener() {
       @Override
-      public void onDeadLetter(dev.analytics.DeadLetter letter) {
+      public void onDeadLetter(dev.analytics.spi.DeadLetter letter) {
         heard.add("dead " + letter.sink());
       }
     };

@@ -1,9 +1,9 @@
 package dev.analytics.spring;
 
 import dev.analytics.Analytics;
-import dev.analytics.Listener;
-import dev.analytics.Sink;
-import dev.analytics.Transform;
+import dev.analytics.spi.Listener;
+import dev.analytics.spi.Sink;
+import dev.analytics.spi.Transform;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;

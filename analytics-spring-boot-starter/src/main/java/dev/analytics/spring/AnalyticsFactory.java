@@ -1,14 +1,14 @@
 package dev.analytics.spring;
 
 import dev.analytics.Analytics;
-import dev.analytics.Listener;
-import dev.analytics.SecretProvider;
-import dev.analytics.Secrets;
-import dev.analytics.Sink;
-import dev.analytics.Transform;
 import dev.analytics.connector.ConnectorLoader;
 import dev.analytics.http.BodyMode;
 import dev.analytics.http.HttpSink;
+import dev.analytics.spi.Listener;
+import dev.analytics.spi.SecretProvider;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.Sink;
+import dev.analytics.spi.Transform;
 import dev.analytics.transform.JoltPipeline;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

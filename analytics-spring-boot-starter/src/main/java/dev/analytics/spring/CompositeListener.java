@@ -1,8 +1,7 @@
 package dev.analytics.spring;
 
-import dev.analytics.DeadLetter;
-import dev.analytics.Listener;
-import dev.analytics.WhenFull;
+import dev.analytics.spi.DeadLetter;
+import dev.analytics.spi.Listener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +38,7 @@ final class CompositeListener implements Listener {
   }
 
   @Override
-  public void onDropped(WhenFull policy, long count) {
+  public void onDropped(String policy, long count) {
     tell(l -> l.onDropped(policy, count));
   }
 

@@ -1,6 +1,6 @@
 package dev.analytics.spring;
 
-import dev.analytics.SecretProvider;
+import dev.analytics.spi.SecretProvider;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +16,7 @@ import org.springframework.core.env.Environment;
 final class EnvironmentSecrets implements SecretProvider {
   static final String PREFIX = "analytics.secrets.";
 
-  /** The reference syntax of connector files, as {@link dev.analytics.Secrets} renders it. */
+  /** The reference syntax of connector files, as {@link dev.analytics.spi.Secrets} renders it. */
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{\\{\\s*secrets\\.([^}\\s]*)\\s*}}");
 
   private final Environment environment;

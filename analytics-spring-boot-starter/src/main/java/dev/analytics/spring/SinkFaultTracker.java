@@ -1,6 +1,6 @@
 package dev.analytics.spring;
 
-import dev.analytics.Listener;
+import dev.analytics.spi.Listener;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;

@@ -3,7 +3,7 @@ package dev.analytics.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
-import dev.analytics.Listener;
+import dev.analytics.spi.Listener;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;
 import java.util.Map;

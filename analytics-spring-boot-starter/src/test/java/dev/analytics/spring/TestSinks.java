@@ -1,8 +1,8 @@
 package dev.analytics.spring;
 
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Sink;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

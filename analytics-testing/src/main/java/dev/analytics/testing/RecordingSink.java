@@ -1,8 +1,8 @@
 package dev.analytics.testing;
 
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Sink;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * An in-memory {@link dev.analytics.Sink} for tests and examples: records every record it is sent and
+ * An in-memory {@link dev.analytics.spi.Sink} for tests and examples: records every record it is sent and
  * answers with a programmable outcome (delivered by default).
  *
  * <pre>{@code

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.TransformException;
+import dev.analytics.spi.TransformException;
 import org.junit.jupiter.api.Test;
 
 /** Fluvio's dialect, rule by rule, as {@code fluvio-jolt.md} describes it. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.analytics.TransformException;
+import dev.analytics.spi.TransformException;
 import java.io.UncheckedIOException;
 
 /** Test helpers: JSON with single quotes for readable specs, exact numbers. */

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.SecretProvider;
-import dev.analytics.Secrets;
-import dev.analytics.Transform;
 import dev.analytics.connector.ConnectorConfig;
 import dev.analytics.connector.ConnectorLoader;
 import dev.analytics.connector.TransformStep;
+import dev.analytics.spi.SecretProvider;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.Transform;
 import dev.analytics.spi.TransformProvider;
 import java.nio.file.Path;
 import java.util.List;

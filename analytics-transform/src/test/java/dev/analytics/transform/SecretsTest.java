@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.analytics.Analytics;
-import dev.analytics.DeadLetter;
-import dev.analytics.Record;
+import dev.analytics.spi.DeadLetter;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.SecretProvider;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.TransformException;
 import dev.analytics.testing.RecordingSink;
-import dev.analytics.SecretProvider;
-import dev.analytics.Secrets;
-import dev.analytics.TransformException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,12 @@
 package dev.analytics.transform;
 
-import dev.analytics.transform.internal.json.RecordError;
-
 import static dev.analytics.transform.Json.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.analytics.TransformException;
+import dev.analytics.spi.TransformException;
 import dev.analytics.transform.internal.RedactedException;
+import dev.analytics.transform.internal.json.RecordError;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;

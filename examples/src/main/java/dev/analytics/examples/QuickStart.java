@@ -1,10 +1,10 @@
 package dev.analytics.examples;
 
 import dev.analytics.Analytics;
-import dev.analytics.SecretProvider;
-import dev.analytics.Secrets;
-import dev.analytics.testing.AmplitudeReceiver;
 import dev.analytics.http.HttpSink;
+import dev.analytics.spi.SecretProvider;
+import dev.analytics.spi.Secrets;
+import dev.analytics.testing.AmplitudeReceiver;
 import dev.analytics.transform.JoltPipeline;
 import java.net.URI;
 import java.nio.file.Files;

@@ -12,7 +12,12 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.spi.ToolProvider;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,5 +83,43 @@ class DependencyDirectionTest {
       }
     }
     assertThat(outward).as("core's dependencies on YAML or on other modules").isEmpty();
+  }
+
+  @Test
+  void noModuleHasAPackageCycle() throws Exception {
+    List<Class<?>> modules = List.of(Analytics.class, ConnectorLoader.class, HttpSink.class, JoltPipeline.class);
+    for (Class<?> module : modules) {
+      Path classes = location(module);
+      assumeThat(Files.exists(classes)).isTrue();
+      Map<String, Set<String>> uses = new TreeMap<>();
+      for (String[] edge : classEdges(classes)) {
+        String from = packageOf(edge[0]);
+        String to = packageOf(edge[1]);
+        if (!from.equals(to) && to.startsWith("dev.analytics")) {
+          uses.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
+        }
+      }
+      List<String> cycles = new ArrayList<>();
+      for (Map.Entry<String, Set<String>> entry : uses.entrySet()) {
+        for (String to : entry.getValue()) {
+          if (reaches(uses, to, entry.getKey(), new HashSet<>())) cycles.add(entry.getKey() + " <-> " + to);
+        }
+      }
+      assertThat(cycles).as("package cycles in the module of " + module.getSimpleName() + ": " + uses).isEmpty();
+    }
+  }
+
+  private static boolean reaches(Map<String, Set<String>> uses, String from, String target, Set<String> seen) {
+    if (from.equals(target)) return true;
+    if (!seen.add(from)) return false;
+    for (String next : uses.getOrDefault(from, Set.of())) {
+      if (reaches(uses, next, target, seen)) return true;
+    }
+    return false;
+  }
+
+  private static String packageOf(String className) {
+    int dot = className.lastIndexOf('.');
+    return dot < 0 ? "" : className.substring(0, dot);
   }
 }

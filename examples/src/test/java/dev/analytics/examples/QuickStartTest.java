@@ -2,7 +2,7 @@ package dev.analytics.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.analytics.SecretProvider;
+import dev.analytics.spi.SecretProvider;
 import dev.analytics.testing.AmplitudeReceiver;
 import java.nio.file.Path;
 import java.util.Map;

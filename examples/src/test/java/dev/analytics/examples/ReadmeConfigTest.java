@@ -3,9 +3,9 @@ package dev.analytics.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
-import dev.analytics.SecretProvider;
 import dev.analytics.connector.ConnectorConfig;
 import dev.analytics.connector.ConnectorLoader;
+import dev.analytics.spi.SecretProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

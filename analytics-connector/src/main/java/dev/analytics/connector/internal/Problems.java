@@ -1,7 +1,7 @@
 package dev.analytics.connector.internal;
 
-import dev.analytics.Secrets;
 import dev.analytics.spi.ConfigSection;
+import dev.analytics.spi.Secrets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

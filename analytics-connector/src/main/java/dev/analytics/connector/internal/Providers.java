@@ -1,11 +1,11 @@
 package dev.analytics.connector.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Secrets;
-import dev.analytics.Sink;
-import dev.analytics.Transform;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.Sink;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
+import dev.analytics.spi.Transform;
 import dev.analytics.spi.TransformProvider;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,8 +1,5 @@
 package dev.analytics.internal.log;
 
-import dev.analytics.Durability;
-import dev.analytics.QueueFullException;
-import dev.analytics.WhenFull;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,17 +27,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Appends are serialized by one lock; that short critical section stamps the id and timestamp,
  * copies the frame and publishes it. Durability is group commit: whichever thread needs an fsync
  * first syncs everything appended so far, and the others wait for it instead of syncing themselves.
- * In {@link Durability#PERIODIC} only the background syncer does that, every sync interval.
+ * Unless every append is synced, only the background syncer does that, every sync interval.
  *
  * <p>Every record has a seq, one more than the previous; readers (one per sink) follow the log by seq
  * and the owner {@linkplain #release releases} the seqs every sink is done with, which deletes whole
  * segments. Disk use never exceeds {@code maxDiskBytes}: when a new segment would not fit, the
  * when-full policy decides.
  */
-// Why this class is long (~850 lines): appends, rolls, group commit and recovery share the writer's
+// Why this class is long (~710 lines): appends, rolls, retention and group commit share the writer's
 // state under one lock, and splitting them apart would spread that lock's invariants over several
-// classes. The next step is to move recovery (open: scan, cut, report) into its own class, which reads
-// files before any writer exists; it is the largest part.
+// classes. Recovery, which runs before any writer exists, is LogRecovery.
 public final class EventLog implements Closeable {
   private static final System.Logger LOG = System.getLogger(EventLog.class.getName());
   private static final byte[] ENVELOPE_ID = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -56,21 +52,21 @@ public final class EventLog implements Closeable {
     final Path directory;
     final int segmentBytes;
     final long maxDiskBytes;
-    final WhenFull whenFull;
+    final WhenLogFull whenFull;
     final Duration blockTimeout;
-    final Durability durability;
+    final boolean syncEachAppend;
     final Clock clock;
     final Storage storage;
     final LogEvents events;
 
-    public Options(Path directory, int segmentBytes, long maxDiskBytes, WhenFull whenFull,
-        Duration blockTimeout, Durability durability, Clock clock, Storage storage, LogEvents events) {
+    public Options(Path directory, int segmentBytes, long maxDiskBytes, WhenLogFull whenFull,
+        Duration blockTimeout, boolean syncEachAppend, Clock clock, Storage storage, LogEvents events) {
       this.directory = Objects.requireNonNull(directory);
       this.segmentBytes = segmentBytes;
       this.maxDiskBytes = maxDiskBytes;
       this.whenFull = Objects.requireNonNull(whenFull);
       this.blockTimeout = Objects.requireNonNull(blockTimeout);
-      this.durability = Objects.requireNonNull(durability);
+      this.syncEachAppend = syncEachAppend;
       this.clock = Objects.requireNonNull(clock);
       this.storage = Objects.requireNonNull(storage);
       this.events = Objects.requireNonNull(events);
@@ -133,9 +129,9 @@ public final class EventLog implements Closeable {
   }
 
   /**
-   * Opens the log in {@code options.directory}, creating it if needed, and recovers it: leftover
-   * temporary files are deleted, the last segment's torn tail is cut, corruption is reported. Never
-   * fails because of bad bytes.
+   * Opens the log in {@code options.directory}, creating it if needed, and recovers it (see
+   * {@link LogRecovery}): leftover temporary files are deleted, the last segment's torn tail is cut,
+   * corruption is reported. Never fails because of bad bytes.
    *
    * @param minimumNextSeq seqs below this were already handed out (cursors know them); new records
    *     never reuse them even if segment files were lost
@@ -147,30 +143,22 @@ public final class EventLog implements Closeable {
   }
 
   private void recover(long minimumNextSeq) throws IOException {
-    storage.createDirectories(directory);
-    for (Path file : storage.list(directory)) {
-      String name = file.getFileName().toString();
-      if (name.endsWith(".tmp")) {
-        storage.delete(file); // a spare segment or a write that never completed
+    LogRecovery.Found found = new LogRecovery(storage, directory, options.segmentBytes, this::report)
+        .run(segments, minimumNextSeq);
+    lock.lock();
+    try {
+      nextSeq = found.nextSeq();
+      LogRecovery.Reopened last = found.reopened();
+      if (last == null) {
+        openNewActive(found.nextSeq());
       } else {
-        long base = SegmentFormat.baseSeqOf(name);
-        if (base >= 0) {
-          long size = storage.size(file);
-          if (size > Integer.MAX_VALUE) {
-            report(file, 0, 0, 0, "segment file of " + size + " bytes ignored");
-            continue;
-          }
-          segments.put(base, new Segment(base, file, (int) size, (int) size));
-        }
+        active = last.segment();
+        activeChannel = last.channel();
+        activeMap = last.map();
+        position = last.position();
       }
-    }
-    removeFilesWithoutRecords(minimumNextSeq);
-    learnWhereSealedSegmentsEnd();
-    if (segments.isEmpty()) {
-      nextSeq = minimumNextSeq;
-      createFirstSegment(minimumNextSeq);
-    } else {
-      recoverLastSegment(minimumNextSeq);
+    } finally {
+      lock.unlock();
     }
     releasedSeq = segments.firstKey();
     syncedSeq = nextSeq;
@@ -178,133 +166,6 @@ public final class EventLog implements Closeable {
     // directory (it closed or died before a record needed it): the first fsync here does it, or a
     // power loss could take a segment's name, and every record in it, after its records were synced.
     directoryDirty = true;
-  }
-
-  /** Sealed segments record in their header where their data ends: what queuedBytes() counts. */
-  private void learnWhereSealedSegmentsEnd() throws IOException {
-    for (Segment segment : segments.values()) {
-      if (segment == segments.lastEntry().getValue()) break; // scanned by recoverLastSegment
-      ByteBuffer header = SegmentFormat.readHeader(storage, segment.path);
-      int end = header == null || SegmentFormat.checkHeader(header, segment.baseSeq) != null
-          ? -1 : SegmentFormat.endOffset(header);
-      if (end > 0 && end <= segment.size) segment.usedBytes = end;
-    }
-  }
-
-  /**
-   * Removes segment files that cannot hold a record: too short for a header and a frame, or, at the
-   * end of the log, a file of zeros without a header (a roll interrupted before its data reached the
-   * disk). A gap they leave in the middle of the log is counted and reported by the first reader that
-   * crosses it, which knows the seqs it expected there.
-   */
-  private void removeFilesWithoutRecords(long minimumNextSeq) throws IOException {
-    for (Segment segment : List.copyOf(segments.values())) {
-      if (segment.size >= SegmentFormat.HEADER_BYTES + SegmentFormat.FRAME_HEADER_BYTES) continue;
-      boolean last = segment == segments.lastEntry().getValue();
-      if (last && !SegmentFormat.onlyZeros(storage, segment.path)) {
-        report(segment.path, 0, segment.baseSeq, minimumNextSeq, "segment file truncated to " + segment.size
-            + " bytes, inside its header");
-      } else {
-        LOG.log(System.Logger.Level.INFO, "removed " + segment.path + " (" + segment.size + " bytes, no record)");
-      }
-      segments.remove(segment.baseSeq);
-      storage.delete(segment.path);
-    }
-    while (!segments.isEmpty()) {
-      Segment last = segments.lastEntry().getValue();
-      if (SegmentFormat.hasValidHeader(storage, last.path, last.baseSeq) || !SegmentFormat.onlyZeros(storage, last.path)) return;
-      LOG.log(System.Logger.Level.INFO, "removed " + last.path + ": a segment roll interrupted before its data "
-          + "reached the disk (no header, no record)");
-      segments.remove(last.baseSeq);
-      storage.delete(last.path);
-    }
-  }
-
-  private void createFirstSegment(long base) throws IOException {
-    lock.lock();
-    try {
-      openNewActive(base);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void recoverLastSegment(long minimumNextSeq) throws IOException {
-    Segment last = segments.lastEntry().getValue();
-    StorageFile channel = storage.open(last.path, Storage.Access.WRITE);
-    ByteBuffer map;
-    try {
-      map = channel.map(last.size, true);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
-    String headerProblem = SegmentFormat.checkHeader(map, last.baseSeq);
-    if (headerProblem != null) {
-      report(last.path, 0, 0, 0, headerProblem + "; records are still read by their own checksums");
-    }
-    int createdSize = SegmentFormat.createdSize(map);
-    int offset = SegmentFormat.HEADER_BYTES;
-    long scanSeq = last.baseSeq;
-    long sealedNext = -1;
-    while (true) {
-      SegmentFormat.FrameKind kind = SegmentFormat.classify(map, offset, scanSeq);
-      if (kind == SegmentFormat.FrameKind.RECORD) {
-        long seq = map.getLong(offset + 8);
-        if (seq > scanSeq) report(last.path, offset, scanSeq, seq, "records " + scanSeq + ".." + (seq - 1) + " are missing");
-        scanSeq = seq + 1;
-        offset += SegmentFormat.FRAME_HEADER_BYTES + map.getInt(offset);
-      } else if (kind == SegmentFormat.FrameKind.SEAL) {
-        sealedNext = map.getLong(offset + 8);
-        break;
-      } else {
-        int next = SegmentFormat.resync(map, offset, scanSeq);
-        if (next < 0) {
-          // Torn tail (or clean end): nothing valid follows. Zero it so later appends leave no stale bytes.
-          if (!SegmentFormat.allZero(map, offset, last.size)) {
-            LOG.log(System.Logger.Level.INFO, "cut torn tail of " + last.path + " at offset " + offset);
-            for (int i = offset; i < last.size; i++) map.put(i, (byte) 0);
-          }
-          break;
-        }
-        report(last.path, offset, 0, 0, "skipped " + (next - offset) + " corrupt bytes");
-        offset = next;
-      }
-    }
-    if (createdSize > last.size) {
-      // Files never shrink: this one lost its tail. Cursors past its last record prove records lost.
-      long lostTo = Math.max(scanSeq, minimumNextSeq);
-      report(last.path, offset, scanSeq, lostTo, "segment file truncated to " + last.size + " of " + createdSize
-          + " bytes" + (lostTo > scanSeq ? "; records " + scanSeq + ".." + (lostTo - 1) + " are lost"
-          : "; records after seq " + (scanSeq - 1) + ", if any, are lost"));
-    }
-    lock.lock();
-    try {
-      // A file shorter than a segment lost its tail (or was made with a smaller segmentBytes); appends
-      // to it could end too close to its end for the seal frame a roll writes. Finish it instead.
-      boolean roomForSeal = offset + SegmentFormat.SEAL_BYTES <= last.size;
-      if (sealedNext >= 0 || scanSeq < minimumNextSeq || last.size < options.segmentBytes || !roomForSeal) {
-        // The last segment is complete (or cursors are ahead of it): new records start a new segment.
-        long base = Math.max(Math.max(sealedNext, scanSeq), minimumNextSeq);
-        last.usedBytes = offset;
-        if (sealedNext < 0 && roomForSeal) {
-          SegmentFormat.writeSeal(map, offset, base);
-        }
-        channel.unmap(map);
-        channel.close();
-        nextSeq = base;
-        openNewActive(base);
-      } else {
-        active = last;
-        activeChannel = channel;
-        activeMap = map;
-        position = offset;
-        last.usedBytes = offset;
-        nextSeq = scanSeq;
-      }
-    } finally {
-      lock.unlock();
-    }
   }
 
   /** The lowest seq not yet read by every sink: what DROP_OLDEST really drops starts there. */
@@ -320,7 +181,7 @@ public final class EventLog implements Closeable {
   /**
    * Appends an envelope for {@code eventJson} with a new id and the current time.
    *
-   * @return the id, or {@code null} if {@link WhenFull#DROP_NEWEST} dropped the event
+   * @return the id, or {@code null} if {@link WhenLogFull#DROP_NEWEST} dropped the event
    */
   public String append(byte[] eventJson) {
     return append(eventJson, null, null);
@@ -329,7 +190,7 @@ public final class EventLog implements Closeable {
   /**
    * Appends an envelope with a given id and timestamp, as a replay does.
    *
-   * @return false if {@link WhenFull#DROP_NEWEST} dropped it
+   * @return false if {@link WhenLogFull#DROP_NEWEST} dropped it
    */
   public boolean appendExisting(String id, String timestamp, byte[] eventJson) {
     Objects.requireNonNull(id, "id == null");
@@ -375,7 +236,7 @@ public final class EventLog implements Closeable {
       crc.update(bytes, 0, 4);
       crc.update(bytes, 8, 8 + payload);
       buffer.putInt(4, (int) crc.getValue());
-      if (options.durability == Durability.SYNC) {
+      if (options.syncEachAppend) {
         // fdatasync after write() costs well under half of fdatasync after stores through a mapping
         // (measured here: about 150 us against 370 us), and SYNC pays one per group commit.
         writeFully(buffer.limit(frame).position(0), at);
@@ -390,7 +251,7 @@ public final class EventLog implements Closeable {
       lock.unlock();
     }
     onAppend.run();
-    if (options.durability == Durability.SYNC) awaitDurable(seq + 1);
+    if (options.syncEachAppend) awaitDurable(seq + 1);
     return id;
   }
 
@@ -437,7 +298,7 @@ public final class EventLog implements Closeable {
         switch (options.whenFull) {
           case DROP_NEWEST:
             dropped.incrementAndGet();
-            events.onDropped(WhenFull.DROP_NEWEST, 1);
+            events.onDropped(WhenLogFull.DROP_NEWEST, 1);
             return false;
           case DROP_OLDEST:
             dropOldestSegment();
@@ -445,7 +306,7 @@ public final class EventLog implements Closeable {
           default:
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-              throw new QueueFullException("event log in " + directory + " is full (maxDiskBytes "
+              throw new LogFullException("event log in " + directory + " is full (maxDiskBytes "
                   + options.maxDiskBytes + ") and delivery freed no space within " + options.blockTimeout
                   + "; the event was not accepted");
             }
@@ -453,7 +314,7 @@ public final class EventLog implements Closeable {
               spaceChanged.awaitNanos(remaining);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
-              throw new QueueFullException("interrupted while waiting for space in " + directory);
+              throw new LogFullException("interrupted while waiting for space in " + directory);
             }
             if (closed) throw new IllegalStateException("closed");
         }
@@ -596,7 +457,7 @@ public final class EventLog implements Closeable {
     }
     if (count > 0) {
       dropped.addAndGet(count);
-      events.onDropped(WhenFull.DROP_OLDEST, count);
+      events.onDropped(WhenLogFull.DROP_OLDEST, count);
     }
     releasedSeq = Math.max(releasedSeq, second.getKey());
     droppedBelow = Math.max(droppedBelow, second.getKey());

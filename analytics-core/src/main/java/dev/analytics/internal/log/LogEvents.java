@@ -1,6 +1,5 @@
 package dev.analytics.internal.log;
 
-import dev.analytics.WhenFull;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -10,7 +9,7 @@ public interface LogEvents {
 
   default void onCorruption(Path segment, long offset, long skippedRecords, String detail) {}
 
-  default void onDropped(WhenFull policy, long count) {}
+  default void onDropped(WhenLogFull policy, long count) {}
 
   default void onStorageError(IOException error) {}
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Follows the log in seq order for one sink. Single-threaded. Skips corrupt frames (reporting them
  * once through the log) and moves across segments, including past segments dropped by
- * {@link dev.analytics.WhenFull#DROP_OLDEST}.
+ * {@link WhenLogFull#DROP_OLDEST}.
  */
 public final class LogReader implements Closeable {
   /** One record read from the log. */

@@ -2,8 +2,6 @@ package dev.analytics.internal.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.analytics.Durability;
-import dev.analytics.WhenFull;
 import dev.analytics.testsupport.FaultyStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +36,8 @@ class GroupCommitFailureTest {
         throw new IOException("Input/output error (injected)");
       }
     };
-    EventLog log = EventLog.open(new EventLog.Options(dir, 64 * 1024, 1 << 20, WhenFull.BLOCK,
-        Duration.ofSeconds(1), Durability.SYNC, Clock.systemUTC(), storage, LogEvents.NONE), 0);
+    EventLog log = EventLog.open(new EventLog.Options(dir, 64 * 1024, 1 << 20, WhenLogFull.BLOCK,
+        Duration.ofSeconds(1), true, Clock.systemUTC(), storage, LogEvents.NONE), 0);
     logRef.set(log);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {

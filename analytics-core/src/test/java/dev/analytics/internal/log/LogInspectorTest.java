@@ -3,7 +3,7 @@ package dev.analytics.internal.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
-import dev.analytics.Outcome;
+import dev.analytics.spi.Outcome;
 import dev.analytics.testing.Await;
 import dev.analytics.testing.MutableClock;
 import dev.analytics.testing.RecordingSink;

@@ -1,10 +1,10 @@
 package dev.analytics.http.connector;
 
-import dev.analytics.Sink;
 import dev.analytics.http.AmplitudeMode;
 import dev.analytics.http.BodyMode;
 import dev.analytics.http.HttpSink;
 import dev.analytics.spi.ConfigSection;
+import dev.analytics.spi.Sink;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.analytics.Outcome;
+import dev.analytics.spi.Outcome;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpResponse;

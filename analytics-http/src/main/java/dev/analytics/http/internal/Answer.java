@@ -1,6 +1,6 @@
 package dev.analytics.http.internal;
 
-import dev.analytics.Outcome;
+import dev.analytics.spi.Outcome;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpResponse;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.analytics.http.internal;
 
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Sink;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;

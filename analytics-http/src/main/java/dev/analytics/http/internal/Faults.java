@@ -1,6 +1,6 @@
 package dev.analytics.http.internal;
 
-import dev.analytics.Sink;
+import dev.analytics.spi.Sink;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -1,6 +1,6 @@
 package dev.analytics.http.internal;
 
-import dev.analytics.Outcome;
+import dev.analytics.spi.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

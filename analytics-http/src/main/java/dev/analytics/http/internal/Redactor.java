@@ -1,6 +1,6 @@
 package dev.analytics.http.internal;
 
-import dev.analytics.Secrets;
+import dev.analytics.spi.Secrets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

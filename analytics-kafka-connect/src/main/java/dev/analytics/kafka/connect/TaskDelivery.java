@@ -1,10 +1,10 @@
 package dev.analytics.kafka.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Sink;
-import dev.analytics.TransformException;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
+import dev.analytics.spi.TransformException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

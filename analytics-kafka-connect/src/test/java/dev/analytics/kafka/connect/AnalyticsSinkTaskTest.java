@@ -3,8 +3,8 @@ package dev.analytics.kafka.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.analytics.Outcome;
 import dev.analytics.kafka.harness.Poll;
+import dev.analytics.spi.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

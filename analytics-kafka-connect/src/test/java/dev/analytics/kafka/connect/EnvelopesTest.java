@@ -3,7 +3,7 @@ package dev.analytics.kafka.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.analytics.Record;
+import dev.analytics.spi.Record;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;

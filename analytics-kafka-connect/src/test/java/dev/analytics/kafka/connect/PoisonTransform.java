@@ -1,9 +1,9 @@
 package dev.analytics.kafka.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Secrets;
-import dev.analytics.Transform;
-import dev.analytics.TransformException;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.Transform;
+import dev.analytics.spi.TransformException;
 import dev.analytics.spi.TransformProvider;
 
 /** {@code uses: poison}: fails on an envelope whose event has {@code "poison": true}, passes others unchanged. */

@@ -1,9 +1,9 @@
 package dev.analytics.kafka.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Outcome;
-import dev.analytics.Record;
-import dev.analytics.Sink;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package dev.analytics.kafka.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Record;
-import dev.analytics.Sink;
 import dev.analytics.kafka.KafkaSink;
 import dev.analytics.spi.ConfigSection;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package dev.analytics.kafka.internal;
 
-import dev.analytics.Outcome;
+import dev.analytics.spi.Outcome;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.analytics.Secrets;
-import dev.analytics.Sink;
 import dev.analytics.kafka.KafkaSink;
 import dev.analytics.spi.ConfigSection;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.Sink;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.spi.SinkSettings;
 import java.util.ArrayList;

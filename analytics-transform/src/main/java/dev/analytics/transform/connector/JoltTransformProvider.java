@@ -1,8 +1,8 @@
 package dev.analytics.transform.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Secrets;
-import dev.analytics.Transform;
+import dev.analytics.spi.Secrets;
+import dev.analytics.spi.Transform;
 import dev.analytics.spi.TransformProvider;
 import dev.analytics.transform.JoltPipeline;
 import dev.analytics.transform.internal.Dialect;

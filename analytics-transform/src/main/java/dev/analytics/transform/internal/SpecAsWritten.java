@@ -1,9 +1,8 @@
 package dev.analytics.transform.internal;
 
-import dev.analytics.transform.internal.json.SpecError;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.analytics.Secrets;
+import dev.analytics.spi.Secrets;
+import dev.analytics.transform.internal.json.SpecError;
 import java.util.Iterator;
 import java.util.Map;
 

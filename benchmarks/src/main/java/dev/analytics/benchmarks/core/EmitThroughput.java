@@ -82,16 +82,16 @@ public final class EmitThroughput {
   }
 
   /** Delivers (or holds) everything and keeps nothing, so the harness measures intake, not the sink's memory. */
-  private static final class CountingSink implements dev.analytics.Sink {
-    private final dev.analytics.Outcome answer;
+  private static final class CountingSink implements dev.analytics.spi.Sink {
+    private final dev.analytics.spi.Outcome answer;
 
     CountingSink(boolean hold) {
-      this.answer = hold ? dev.analytics.Outcome.retryAfter(Duration.ofHours(1)) : dev.analytics.Outcome.delivered();
+      this.answer = hold ? dev.analytics.spi.Outcome.retryAfter(Duration.ofHours(1)) : dev.analytics.spi.Outcome.delivered();
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<List<dev.analytics.Outcome>> send(List<dev.analytics.Record> batch) {
-      List<dev.analytics.Outcome> outcomes = new ArrayList<>(batch.size());
+    public java.util.concurrent.CompletionStage<List<dev.analytics.spi.Outcome>> send(List<dev.analytics.spi.Record> batch) {
+      List<dev.analytics.spi.Outcome> outcomes = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) outcomes.add(answer);
       return java.util.concurrent.CompletableFuture.completedFuture(outcomes);
     }

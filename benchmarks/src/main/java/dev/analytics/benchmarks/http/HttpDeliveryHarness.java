@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.analytics.Analytics;
-import dev.analytics.Secrets;
 import dev.analytics.http.AmplitudeMode;
 import dev.analytics.http.BodyMode;
 import dev.analytics.http.HttpSink;
+import dev.analytics.spi.Secrets;
 import dev.analytics.transform.JoltPipeline;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -116,15 +116,15 @@ public final class HttpDeliveryHarness {
     Secrets secrets = Secrets.resolve(List.of("AMPLITUDE_API_TOKEN"), name -> Optional.of("bench-api-key-0123"));
     JoltPipeline seed = JoltPipeline.builder().secrets(secrets).step("infinyon/jolt@0.3.0", SEED_SPEC).build();
     int size = sink.maxBatchRecords();
-    java.util.List<java.util.List<dev.analytics.Record>> batches = new java.util.ArrayList<>();
+    java.util.List<java.util.List<dev.analytics.spi.Record>> batches = new java.util.ArrayList<>();
     for (int b = 0; b * size < events; b++) {
-      java.util.List<dev.analytics.Record> batch = new java.util.ArrayList<>();
+      java.util.List<dev.analytics.spi.Record> batch = new java.util.ArrayList<>();
       for (int i = b * size; i < Math.min(events, (b + 1) * size); i++) {
         ObjectNode envelope = MAPPER.createObjectNode().put("id", "0190-" + i).put("timestamp", "2026-01-01T00:00:00Z");
         envelope.putObject("event").put("user_id", "user" + (i % 10_000) + "@example.com")
             .put("event_type", "ServiceAbcExampleEvent").put("time", 1696629748241L + i).put("app_version", "c738ca3")
             .put("event_id", i).put("session_id", 9876645851321L);
-        batch.add(dev.analytics.Record.of("0190-" + i, java.time.Instant.now(), seed.apply(envelope)));
+        batch.add(dev.analytics.spi.Record.of("0190-" + i, java.time.Instant.now(), seed.apply(envelope)));
       }
       batches.add(batch);
     }
@@ -133,7 +133,7 @@ public final class HttpDeliveryHarness {
       long r0 = received.get();
       long start = System.nanoTime();
       java.util.ArrayDeque<java.util.concurrent.CompletableFuture<?>> window = new java.util.ArrayDeque<>();
-      for (java.util.List<dev.analytics.Record> batch : batches) {
+      for (java.util.List<dev.analytics.spi.Record> batch : batches) {
         if (window.size() >= sink.maxInFlight()) window.poll().get();
         window.add(sink.send(batch).toCompletableFuture());
       }

@@ -2,11 +2,11 @@ package dev.analytics.examples.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.analytics.Analytics;
-import dev.analytics.SecretProvider;
 import dev.analytics.connector.ConnectorLoader;
 import dev.analytics.examples.Demo;
-import dev.analytics.testing.AmplitudeReceiver;
 import dev.analytics.kafka.KafkaSink;
+import dev.analytics.spi.SecretProvider;
+import dev.analytics.testing.AmplitudeReceiver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

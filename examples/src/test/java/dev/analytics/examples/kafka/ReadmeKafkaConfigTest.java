@@ -3,8 +3,8 @@ package dev.analytics.examples.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
-import dev.analytics.SecretProvider;
 import dev.analytics.connector.ConnectorLoader;
+import dev.analytics.spi.SecretProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

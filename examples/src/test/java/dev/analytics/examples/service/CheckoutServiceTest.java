@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.analytics.Analytics;
-import dev.analytics.SecretProvider;
 import dev.analytics.connector.ConnectorLoader;
+import dev.analytics.spi.SecretProvider;
 import dev.analytics.testing.AmplitudeReceiver;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,11 +1,11 @@
 package com.example.consumer;
 
 import dev.analytics.Analytics;
-import dev.analytics.Outcome;
-import dev.analytics.Sink;
 import dev.analytics.Stats;
 import dev.analytics.connector.ConnectorLoader;
 import dev.analytics.http.HttpSink;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Sink;
 import dev.analytics.spi.SinkProvider;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
-package dev.analytics;
+package dev.analytics.spi;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Hears what happens inside an {@link Analytics} instance. Every method has a no-op default; implement
+ * Hears what happens inside an {@link dev.analytics.Analytics} instance. Every method has a no-op default; implement
  * the ones you need. Calls come from the library's own threads, never from {@code emit()}; they must be
  * fast and must not throw (a throwing listener is logged and ignored).
  */
@@ -13,8 +13,11 @@ public interface Listener {
   /** A listener that does nothing. */
   Listener NONE = new Listener() {};
 
-  /** {@code count} events were dropped by the when-full {@code policy}. */
-  default void onDropped(WhenFull policy, long count) {}
+  /**
+   * {@code count} events were dropped because the log was full, by the when-full {@code policy}: the
+   * name of the {@code dev.analytics.WhenFull} constant, {@code "DROP_NEWEST"} or {@code "DROP_OLDEST"}.
+   */
+  default void onDropped(String policy, long count) {}
 
   /** Corrupt bytes were skipped while reading {@code segment} at {@code offset}. */
   default void onCorruption(Path segment, long offset, long skippedRecords, String detail) {}

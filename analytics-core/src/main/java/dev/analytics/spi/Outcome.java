@@ -1,4 +1,4 @@
-package dev.analytics;
+package dev.analytics.spi;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.analytics;
+package dev.analytics.spi;
 
 import java.time.Duration;
 import java.util.List;
@@ -49,12 +49,12 @@ public interface Sink {
     return getClass().getSimpleName();
   }
 
-  /** Releases resources; called once when the owning {@link Analytics} closes. */
+  /** Releases resources; called once when the owning {@link dev.analytics.Analytics} closes. */
   default void close() {}
 
   /** What the core offers a sink. */
   interface Context {
-    /** The sink's name in this {@link Analytics} instance. */
+    /** The sink's name in this {@link dev.analytics.Analytics} instance. */
     String name();
 
     /**

@@ -1,4 +1,4 @@
-package dev.analytics;
+package dev.analytics.spi;
 
 /**
  * A record could not be transformed. The message says which step failed and why; the record is

@@ -1,4 +1,4 @@
-package dev.analytics;
+package dev.analytics.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -1,4 +1,4 @@
-package dev.analytics;
+package dev.analytics.spi;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

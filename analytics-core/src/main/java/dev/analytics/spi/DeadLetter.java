@@ -1,4 +1,4 @@
-package dev.analytics;
+package dev.analytics.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A record that can never succeed as it is: rejected by a sink, or failed by a transform. It keeps the
- * original envelope, so {@link DeadLetters#replay} can send it again with the same id.
+ * original envelope, so {@link dev.analytics.DeadLetters#replay} can send it again with the same id.
  *
  * @param id the record's id, as assigned by {@code emit()}
  * @param sink the name of the sink that rejected it

@@ -1,11 +1,11 @@
-package dev.analytics;
+package dev.analytics.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One event as the pipeline sees it: the id and timestamp stamped by {@link Analytics#emit} and a JSON
+ * One event as the pipeline sees it: the id and timestamp stamped by {@link dev.analytics.Analytics#emit} and a JSON
  * value. Read back from the log, the value is the stored envelope
  * {@code {"id": "...", "timestamp": "...", "event": {...}}}; after the transforms it is whatever they
  * produced (for Amplitude, the request body). The id never changes across retries or restarts, which
