@@ -3,7 +3,7 @@ package dev.analytics.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.analytics.Record;
+import dev.analytics.spi.Record;
 import dev.analytics.http.testing.HttpTesting;
 import java.io.IOException;
 import java.net.InetSocketAddress;
