@@ -38,14 +38,24 @@ import java.util.Objects;
 public final class Analytics implements Closeable {
   private final Engine engine;
   private final DeadLetters deadLetters;
+  private final Builder settings;
 
-  private Analytics(Engine engine) {
+  private Analytics(Engine engine, Builder settings) {
     this.engine = engine;
     this.deadLetters = new DeadLetterView(engine.deadLetters());
+    this.settings = settings;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A builder holding this instance's settings and sinks (the same sink and transform objects). One
+   * instance owns a directory, so build it after this one is closed, or give it another directory.
+   */
+  public Builder toBuilder() {
+    return new Builder(settings);
   }
 
   /**
@@ -146,6 +156,26 @@ public final class Analytics implements Closeable {
     final Map<String, Route> sinks = new LinkedHashMap<>();
 
     private Builder() {}
+
+    private Builder(Builder other) {
+      directory = other.directory;
+      durability = other.durability;
+      syncInterval = other.syncInterval;
+      maxDiskBytes = other.maxDiskBytes;
+      maxDeadLetterBytes = other.maxDeadLetterBytes;
+      segmentBytes = other.segmentBytes;
+      maxRecordBytes = other.maxRecordBytes;
+      whenFull = other.whenFull;
+      blockTimeout = other.blockTimeout;
+      closeTimeout = other.closeTimeout;
+      retryInitial = other.retryInitial;
+      retryMax = other.retryMax;
+      listener = other.listener;
+      shutdownHook = other.shutdownHook;
+      clock = other.clock;
+      objectMapper = other.objectMapper;
+      sinks.putAll(other.sinks);
+    }
 
     /** The log directory, created if missing (owner-only permissions). Required. */
     public Builder directory(Path directory) {
@@ -315,7 +345,7 @@ public final class Analytics implements Closeable {
           .clock(clock)
           .mapper(mapper)
           .sinks(List.copyOf(sinks.values())));
-      Analytics analytics = new Analytics(engine);
+      Analytics analytics = new Analytics(engine, new Builder(this));
       if (shutdownHook) engine.registerShutdownHook();
       return analytics;
     }

@@ -154,9 +154,13 @@ public final class Engine {
     this.serializer = new EventSerializer(config.mapper);
     this.cursors = new CursorStore(directory.resolve("cursors"), config.storage);
     cursors.deleteTemporaryFiles();
-    this.log = EventLog.open(new EventLog.Options(directory.resolve("log"), config.segmentBytes,
-        config.maxDiskBytes, config.whenFull, config.blockTimeout, config.syncEachEmit, config.clock,
-        config.storage, new LogEventsToListener()), cursors.maxSeq());
+    this.log = EventLog.open(new EventLog.Options(directory.resolve("log"))
+        .sizes(config.segmentBytes, config.maxDiskBytes)
+        .whenFull(config.whenFull, config.blockTimeout)
+        .syncEachAppend(config.syncEachEmit)
+        .clock(config.clock)
+        .storage(config.storage)
+        .events(new LogEventsToListener()), cursors.maxSeq());
     try {
       this.deadLetters = new DeadLetterFile(directory.resolve("dead-letters"), config.storage, config.mapper, log,
           config.maxDeadLetterBytes);

@@ -47,29 +47,58 @@ public final class EventLog implements Closeable {
       + ENVELOPE_TIMESTAMP.length + Stamper.TIMESTAMP_LENGTH + ENVELOPE_EVENT.length + 1;
   private static final String SPARE_NAME = "next-segment.tmp";
 
-  /** Settings of a log. */
+  /** Settings of a log, set by name; every one but the directory has a default. */
   public static final class Options {
     final Path directory;
-    final int segmentBytes;
-    final long maxDiskBytes;
-    final WhenLogFull whenFull;
-    final Duration blockTimeout;
-    final boolean syncEachAppend;
-    final Clock clock;
-    final Storage storage;
-    final LogEvents events;
+    int segmentBytes = 16 << 20;
+    long maxDiskBytes = 1L << 30;
+    WhenLogFull whenFull = WhenLogFull.BLOCK;
+    Duration blockTimeout = Duration.ofSeconds(5);
+    boolean syncEachAppend;
+    Clock clock = Clock.systemUTC();
+    Storage storage = Storage.DEFAULT;
+    LogEvents events = LogEvents.NONE;
 
-    public Options(Path directory, int segmentBytes, long maxDiskBytes, WhenLogFull whenFull,
-        Duration blockTimeout, boolean syncEachAppend, Clock clock, Storage storage, LogEvents events) {
-      this.directory = Objects.requireNonNull(directory);
+    public Options(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory == null");
+    }
+
+    /** The size of one segment file, and the most disk the log may use (at least two segments). */
+    public Options sizes(int segmentBytes, long maxDiskBytes) {
       this.segmentBytes = segmentBytes;
       this.maxDiskBytes = maxDiskBytes;
-      this.whenFull = Objects.requireNonNull(whenFull);
-      this.blockTimeout = Objects.requireNonNull(blockTimeout);
+      return this;
+    }
+
+    /** What an append does when the log is full, and how long {@link WhenLogFull#BLOCK} waits. */
+    public Options whenFull(WhenLogFull whenFull, Duration blockTimeout) {
+      this.whenFull = Objects.requireNonNull(whenFull, "whenFull == null");
+      this.blockTimeout = Objects.requireNonNull(blockTimeout, "blockTimeout == null");
+      return this;
+    }
+
+    /** Whether each append returns only once an fsync covers it (group commit). Default false. */
+    public Options syncEachAppend(boolean syncEachAppend) {
       this.syncEachAppend = syncEachAppend;
-      this.clock = Objects.requireNonNull(clock);
-      this.storage = Objects.requireNonNull(storage);
-      this.events = Objects.requireNonNull(events);
+      return this;
+    }
+
+    /** The clock for ids and timestamps. */
+    public Options clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** File operations: {@link Storage#DEFAULT}, or one with injected faults in tests. */
+    public Options storage(Storage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage == null");
+      return this;
+    }
+
+    /** Where corruption, drops and storage errors are reported. */
+    public Options events(LogEvents events) {
+      this.events = Objects.requireNonNull(events, "events == null");
+      return this;
     }
   }
 
