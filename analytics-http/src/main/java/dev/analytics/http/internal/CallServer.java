@@ -77,10 +77,10 @@ final class CallServer implements Interceptor {
    * One exchange, with the blocking {@link HttpClient#send} on one of the sink's threads.
    * {@code sendAsync} completes every response on the JDK's default async pool, which on a machine with
    * two cores or fewer is a new thread per response: measured on such a machine, one request per record
-   * ran 2 to 4 times faster this way (docs/BENCHMARKS.md). The JDK's request timeout covers only the
-   * wait for the response headers: a body that stalls after them would hold the batch (and a request
-   * slot) forever, so the whole exchange gets a deadline too; when it passes the thread is interrupted,
-   * which cancels the exchange.
+   * delivered 2.1 to 2.5 times as many events per second this way (docs/BENCHMARKS.md). The JDK's
+   * request timeout covers only the wait for the response headers: a body that stalls after them would
+   * hold the batch (and a request slot) forever, so the whole exchange gets a deadline too; when it
+   * passes the thread is interrupted, which cancels the exchange.
    */
   private CompletableFuture<HttpResponse<String>> exchange(HttpRequest http) {
     // A retry that was waiting out its backoff when the sink closed must not send any more (the user's
