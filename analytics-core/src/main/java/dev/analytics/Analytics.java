@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The entry point: accepts events into a durable local log and delivers them in the background.
@@ -85,6 +86,43 @@ public final class Analytics implements Closeable {
   }
 
   /**
+   * Accepts an event like {@link #emit} without waiting for the disk: the future completes with the id
+   * when {@code emit} would have returned. In {@link Durability#SYNC} that is once an fsync covered
+   * the record (never before), an fsync shared with blocking emitters and covering every event
+   * emitted while the previous one ran, so one thread pipelining {@code emitAsync} writes at the
+   * disk's bandwidth instead of waiting out each fsync's latency. In {@link Durability#PERIODIC} the
+   * future is complete on return: the event is in the log and survives {@code kill -9}, as after
+   * {@code emit}.
+   *
+   * <p>Whatever {@code emit} throws, but for a null event, fails the future instead, with the same
+   * exception: {@link QueueFullException}, {@link IllegalStateException} once closed,
+   * {@link IllegalArgumentException}, {@link java.io.UncheckedIOException}. Under
+   * {@link WhenFull#BLOCK} a full log blocks this call as it blocks {@code emit}. The future is
+   * completed on a library thread: dependent stages that are not {@code *Async} run there and must
+   * be short.
+   *
+   * <pre>{@code
+   * analytics.emitAsync(event).whenComplete((id, error) -> {
+   *   if (error == null) acknowledge(request);   // durable: fsynced in SYNC
+   *   else fail(request, error);
+   * });
+   * }</pre>
+   *
+   * @return the record id once durable; {@code null} if {@link WhenFull#DROP_NEWEST} dropped the event
+   * @throws NullPointerException if {@code event} is null
+   */
+  public CompletableFuture<String> emitAsync(Object event) {
+    Objects.requireNonNull(event, "event == null");
+    try {
+      return engine.emitAsync(event);
+    } catch (LogFullException e) {
+      return CompletableFuture.failedFuture(QueueFullException.from(e));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
    * Waits until every event emitted before this call is delivered or dead-lettered by every sink.
    *
    * @return true if that happened within {@code timeout}
@@ -97,10 +135,17 @@ public final class Analytics implements Closeable {
   /** Counters and queue depth, now. */
   public Stats stats() {
     Engine.Snapshot now = engine.stats();
+    java.util.Map<String, Stats.SinkStats> sinks = new java.util.LinkedHashMap<>();
+    for (Engine.SinkSnapshot sink : engine.sinkStats()) {
+      Engine.Queue queue = sink.queue();
+      sinks.put(sink.name(), new Stats.SinkStats(new Stats.Backlog(queue.records(), queue.bytes(), queue.oldestAge()),
+          sink.cursor(), sink.counts().delivered(), sink.counts().retried(), sink.counts().deadLettered(),
+          sink.inFlightBatches()));
+    }
     return new Stats(
         new Stats.Backlog(now.queuedRecords(), now.queuedBytes(), now.oldestAge()),
         new Stats.Flow(now.emitted(), now.delivered(), now.retried(), now.deadLettered()),
-        new Stats.Problems(now.dropped(), now.corruptSkipped(), now.storageErrors()));
+        new Stats.Problems(now.dropped(), now.corruptSkipped(), now.storageErrors()), sinks);
   }
 
   /** The dead-letter log: list, replay, purge. */

@@ -3,6 +3,7 @@ package dev.analytics.http;
 import dev.analytics.http.internal.BodyShape;
 import dev.analytics.http.internal.Delivery;
 import dev.analytics.http.internal.DeliveryConfig;
+import dev.analytics.http.internal.ExchangeObserver;
 import dev.analytics.http.internal.Redactor;
 import dev.analytics.spi.Outcome;
 import dev.analytics.spi.Record;
@@ -115,8 +116,16 @@ public final class HttpSink implements Sink {
         new DeliveryConfig.Bodies(shape, b.bodyMode.field(), maxRequestRecords, maxRequestBytes, b.gzip, b.gzipMinBytes),
         new DeliveryConfig.Holds(b.faultRetryDelay, b.payloadTooLargeTimeout),
         new DeliveryConfig.Collaborators(b.name, b.clock, b.scheduler, b.httpClient, b.connectTimeout,
-            new Redactor(b.secrets, headers, List.copyOf(b.redactValues))),
+            new Redactor(b.secrets, headers, List.copyOf(b.redactValues)), exchanges(b.requestListener)),
         amp);
+  }
+
+  /** The public listener as the internals hear exchanges (they name no type of this package). */
+  private static ExchangeObserver exchanges(RequestListener listener) {
+    if (listener == RequestListener.NONE) return ExchangeObserver.NONE;
+    return (sink, status, error, duration, records, serializedBytes, sentBytes) -> listener.onExchange(
+        new RequestListener.Exchange(sink, status, error, duration,
+            new RequestListener.Body(records, serializedBytes, sentBytes)));
   }
 
   public static Builder builder() {
@@ -310,6 +319,7 @@ public final class HttpSink implements Sink {
     DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     HttpClient httpClient; // null: the sink builds and owns one
     RetryRegistry retryRegistry; // null: a registry of the sink's own
+    RequestListener requestListener = RequestListener.NONE;
     String name = "http-sink";
 
     private Builder() {}
@@ -344,6 +354,7 @@ public final class HttpSink implements Sink {
       jitter = o.jitter;
       httpClient = o.httpClient;
       retryRegistry = o.retryRegistry;
+      requestListener = o.requestListener;
       name = o.name;
     }
 
@@ -611,6 +622,16 @@ public final class HttpSink implements Sink {
      */
     public Builder retryRegistry(RetryRegistry registry) {
       this.retryRegistry = Objects.requireNonNull(registry, "retryRegistry == null");
+      return this;
+    }
+
+    /**
+     * Hears every HTTP exchange (status, duration, records, bytes before and after gzip), each
+     * in-request retry included: for metrics, e.g. analytics-micrometer's {@code HttpSinkMetrics}.
+     * Default {@link RequestListener#NONE}.
+     */
+    public Builder requestListener(RequestListener listener) {
+      this.requestListener = Objects.requireNonNull(listener, "requestListener == null");
       return this;
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -148,6 +149,7 @@ public final class EventLog implements Closeable {
   private final Set<String> reportedCorruption = ConcurrentHashMap.newKeySet();
   private final MissingSeqs missing = new MissingSeqs();
   private final FramePositions backlog = new FramePositions();
+  private final DurableAcks acks;
 
   private EventLog(Options options) {
     this.options = options;
@@ -155,6 +157,8 @@ public final class EventLog implements Closeable {
     this.storage = options.storage;
     this.events = options.events;
     this.stamper = new Stamper(options.clock);
+    Path named = directory.getParent() != null ? directory.getParent() : directory;
+    this.acks = new DurableAcks(new AcksView(), "analytics-log-acks-" + named.getFileName());
   }
 
   /**
@@ -213,7 +217,23 @@ public final class EventLog implements Closeable {
    * @return the id, or {@code null} if {@link WhenLogFull#DROP_NEWEST} dropped the event
    */
   public String append(byte[] eventJson) {
-    return append(eventJson, null, null);
+    return append(eventJson, null, null, null);
+  }
+
+  /**
+   * Appends like {@link #append} without waiting for the fsync: the future completes with the id once
+   * the record is as durable as {@link #append}'s return means (if every append is synced: fsynced,
+   * by the group commit blocking appenders share; else at once, as {@link #append} returns), or
+   * exceptionally if the fsync that should cover it fails. With {@code null} if
+   * {@link WhenLogFull#DROP_NEWEST} dropped the event.
+   *
+   * @throws RuntimeException as {@link #append} does, for what happens before the record is written
+   */
+  public CompletableFuture<String> appendAsync(byte[] eventJson) {
+    if (!options.syncEachAppend) return CompletableFuture.completedFuture(append(eventJson));
+    CompletableFuture<String> ack = new CompletableFuture<>();
+    if (append(eventJson, null, null, ack) == null) ack.complete(null);
+    return ack;
   }
 
   /**
@@ -224,10 +244,11 @@ public final class EventLog implements Closeable {
   public boolean appendExisting(String id, String timestamp, byte[] eventJson) {
     Objects.requireNonNull(id, "id == null");
     Objects.requireNonNull(timestamp, "timestamp == null");
-    return append(eventJson, id.getBytes(StandardCharsets.UTF_8), timestamp.getBytes(StandardCharsets.UTF_8)) != null;
+    return append(eventJson, id.getBytes(StandardCharsets.UTF_8), timestamp.getBytes(StandardCharsets.UTF_8), null) != null;
   }
 
-  private String append(byte[] eventJson, byte[] fixedId, byte[] fixedTimestamp) {
+  /** With an {@code ack} (syncEachAppend only), registers it and returns without waiting for the fsync. */
+  private String append(byte[] eventJson, byte[] fixedId, byte[] fixedTimestamp, CompletableFuture<String> ack) {
     int payload = ENVELOPE_OVERHEAD + eventJson.length
         + (fixedId == null ? 0 : fixedId.length - Stamper.ID_LENGTH)
         + (fixedTimestamp == null ? 0 : fixedTimestamp.length - Stamper.TIMESTAMP_LENGTH);
@@ -276,11 +297,12 @@ public final class EventLog implements Closeable {
       active.usedBytes = position;
       id = new String(idBytes, StandardCharsets.ISO_8859_1);
       nextSeq = seq + 1; // publishes the complete frame to readers
+      if (ack != null) acks.add(seq, id, ack); // under the lock: registered in seq order
     } finally {
       lock.unlock();
     }
     onAppend.run();
-    if (options.syncEachAppend) awaitDurable(seq + 1);
+    if (options.syncEachAppend && ack == null) awaitDurable(seq + 1);
     return id;
   }
 
@@ -527,10 +549,7 @@ public final class EventLog implements Closeable {
     while (true) {
       synchronized (syncMonitor) {
         while (true) {
-          if (failIfSuspect && suspectBelow >= seqExclusive) {
-            throw new UncheckedIOException("fsync of the event log in " + directory + " failed; the event "
-                + "is written and will be delivered, but is not known to be durable", lastSyncFailure);
-          }
+          if (failIfSuspect && suspectBelow >= seqExclusive) throw notDurable();
           if (syncedSeq >= seqExclusive) return;
           if (!syncing) {
             syncing = true;
@@ -546,6 +565,12 @@ public final class EventLog implements Closeable {
       }
       syncAsLeader();
     }
+  }
+
+  /** What a SYNC append gets for a record written before an fsync failed. Under syncMonitor. */
+  private UncheckedIOException notDurable() {
+    return new UncheckedIOException("fsync of the event log in " + directory + " failed; the event "
+        + "is written and will be delivered, but is not known to be durable", lastSyncFailure);
   }
 
   /** Fsyncs everything appended so far. */
@@ -708,6 +733,7 @@ public final class EventLog implements Closeable {
     } catch (UncheckedIOException e) {
       failure = e.getCause();
     }
+    acks.close(() -> new IllegalStateException("closed"));
     lock.lock();
     try {
       for (StorageFile channel : unsyncedSealed) closeQuietly(channel);
@@ -728,6 +754,35 @@ public final class EventLog implements Closeable {
       return closed && channel == activeChannel;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The group commit state {@link DurableAcks} reads. */
+  private final class AcksView implements DurableAcks.Log {
+    @Override
+    public void awaitDurable(long seqExclusive) {
+      EventLog.this.awaitDurable(seqExclusive);
+    }
+
+    @Override
+    public long syncedSeq() {
+      synchronized (syncMonitor) {
+        return syncedSeq;
+      }
+    }
+
+    @Override
+    public long suspectBelow() {
+      synchronized (syncMonitor) {
+        return suspectBelow;
+      }
+    }
+
+    @Override
+    public UncheckedIOException notDurable() {
+      synchronized (syncMonitor) {
+        return EventLog.this.notDurable();
+      }
     }
   }
 

@@ -85,7 +85,7 @@ public final class Delivery {
     p.add(new BisectPolicy());
     p.add(new PayloadTooLargePolicy(config.bodies().maxRequestBytes(), config.holds().payloadTooLargeTimeout(),
         with.clock(), faults));
-    p.add(new StatusPolicy(faults, with.clock()));
+    p.add(new StatusPolicy(name, faults, with.clock()));
     this.policies = List.copyOf(p);
     this.planner = new Planner(config.bodies(), amplitude == null ? EventShaper.NONE : amplitude);
 
@@ -96,6 +96,7 @@ public final class Delivery {
     List<Interceptor> links = new ArrayList<>();
     if (config.bodies().gzip()) links.add(new GzipInterceptor(config.bodies().gzipMinBytes()));
     links.add(retry);
+    if (with.exchanges() != ExchangeObserver.NONE) links.add(new ObservingInterceptor(name, with.exchanges()));
     this.callServer = new CallServer(client, executor, target, closed::get);
     links.add(callServer);
     this.interceptors = List.copyOf(links);

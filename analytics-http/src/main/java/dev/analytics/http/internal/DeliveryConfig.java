@@ -35,8 +35,9 @@ public record DeliveryConfig(
 
   /**
    * Collaborators: {@code client} is the user's {@link HttpClient} or null (the sink then builds one with
-   * {@code connectTimeout}); {@code scheduler} is the user's or null (the sink owns one).
+   * {@code connectTimeout}); {@code scheduler} is the user's or null (the sink owns one);
+   * {@code exchanges} hears each exchange ({@link ExchangeObserver#NONE}: no link is added for it).
    */
   public record Collaborators(String name, Clock clock, ScheduledExecutorService scheduler, HttpClient client,
-      Duration connectTimeout, Redactor redactor) {}
+      Duration connectTimeout, Redactor redactor, ExchangeObserver exchanges) {}
 }
