@@ -2,6 +2,7 @@ package dev.analytics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.analytics.internal.Engine;
+import dev.analytics.internal.EngineConfig;
 import dev.analytics.internal.Route;
 import dev.analytics.internal.log.LogFullException;
 import dev.analytics.internal.log.WhenLogFull;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The entry point: accepts events into a durable local log and delivers them in the background.
@@ -38,14 +40,24 @@ import java.util.Objects;
 public final class Analytics implements Closeable {
   private final Engine engine;
   private final DeadLetters deadLetters;
+  private final Builder settings;
 
-  private Analytics(Engine engine) {
+  private Analytics(Engine engine, Builder settings) {
     this.engine = engine;
     this.deadLetters = new DeadLetterView(engine.deadLetters());
+    this.settings = settings;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A builder holding this instance's settings and sinks (the same sink and transform objects). One
+   * instance owns a directory, so build it after this one is closed, or give it another directory.
+   */
+  public Builder toBuilder() {
+    return new Builder(settings);
   }
 
   /**
@@ -75,6 +87,43 @@ public final class Analytics implements Closeable {
   }
 
   /**
+   * Accepts an event like {@link #emit} without waiting for the disk: the future completes with the id
+   * when {@code emit} would have returned. In {@link Durability#SYNC} that is once an fsync covered
+   * the record (never before), an fsync shared with blocking emitters and covering every event
+   * emitted while the previous one ran, so one thread pipelining {@code emitAsync} writes at the
+   * disk's bandwidth instead of waiting out each fsync's latency. In {@link Durability#PERIODIC} the
+   * future is complete on return: the event is in the log and survives {@code kill -9}, as after
+   * {@code emit}.
+   *
+   * <p>Whatever {@code emit} throws, but for a null event, fails the future instead, with the same
+   * exception: {@link QueueFullException}, {@link IllegalStateException} once closed,
+   * {@link IllegalArgumentException}, {@link java.io.UncheckedIOException}. Under
+   * {@link WhenFull#BLOCK} a full log blocks this call as it blocks {@code emit}. The future is
+   * completed on a library thread: dependent stages that are not {@code *Async} run there and must
+   * be short.
+   *
+   * <pre>{@code
+   * analytics.emitAsync(event).whenComplete((id, error) -> {
+   *   if (error == null) acknowledge(request);   // durable: fsynced in SYNC
+   *   else fail(request, error);
+   * });
+   * }</pre>
+   *
+   * @return the record id once durable; {@code null} if {@link WhenFull#DROP_NEWEST} dropped the event
+   * @throws NullPointerException if {@code event} is null
+   */
+  public CompletableFuture<String> emitAsync(Object event) {
+    Objects.requireNonNull(event, "event == null");
+    try {
+      return engine.emitAsync(event);
+    } catch (LogFullException e) {
+      return CompletableFuture.failedFuture(QueueFullException.from(e));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
    * Waits until every event emitted before this call is delivered or dead-lettered by every sink.
    *
    * @return true if that happened within {@code timeout}
@@ -84,13 +133,24 @@ public final class Analytics implements Closeable {
     return engine.flush(timeout);
   }
 
-  /** Counters and queue depth, now. */
+  /** Counters and queue depth, now: for the whole instance and per sink. */
   public Stats stats() {
     Engine.Snapshot now = engine.stats();
-    return new Stats(
-        new Stats.Backlog(now.queuedRecords(), now.queuedBytes(), now.oldestAge()),
-        new Stats.Flow(now.emitted(), now.delivered(), now.retried(), now.deadLettered()),
-        new Stats.Problems(now.dropped(), now.corruptSkipped(), now.storageErrors()));
+    Map<String, Stats.SinkStats> sinks = new LinkedHashMap<>();
+    for (Engine.SinkSnapshot sink : engine.sinkStats()) {
+      Engine.Counts counts = sink.counts();
+      sinks.put(sink.name(), new Stats.SinkStats(backlog(sink.queue()), sink.cursor(), counts.delivered(),
+          counts.retried(), counts.deadLettered(), sink.inFlightBatches()));
+    }
+    Engine.Counts counts = now.counts();
+    Engine.Problems problems = now.problems();
+    return new Stats(backlog(now.backlog()),
+        new Stats.Flow(now.emitted(), counts.delivered(), counts.retried(), counts.deadLettered()),
+        new Stats.Problems(problems.dropped(), problems.corruptSkipped(), problems.storageErrors()), sinks);
+  }
+
+  private static Stats.Backlog backlog(Engine.Queue queue) {
+    return new Stats.Backlog(queue.records(), queue.bytes(), queue.oldestAge());
   }
 
   /** The dead-letter log: list, replay, purge. */
@@ -146,6 +206,26 @@ public final class Analytics implements Closeable {
     final Map<String, Route> sinks = new LinkedHashMap<>();
 
     private Builder() {}
+
+    private Builder(Builder other) {
+      directory = other.directory;
+      durability = other.durability;
+      syncInterval = other.syncInterval;
+      maxDiskBytes = other.maxDiskBytes;
+      maxDeadLetterBytes = other.maxDeadLetterBytes;
+      segmentBytes = other.segmentBytes;
+      maxRecordBytes = other.maxRecordBytes;
+      whenFull = other.whenFull;
+      blockTimeout = other.blockTimeout;
+      closeTimeout = other.closeTimeout;
+      retryInitial = other.retryInitial;
+      retryMax = other.retryMax;
+      listener = other.listener;
+      shutdownHook = other.shutdownHook;
+      clock = other.clock;
+      objectMapper = other.objectMapper;
+      sinks.putAll(other.sinks);
+    }
 
     /** The log directory, created if missing (owner-only permissions). Required. */
     public Builder directory(Path directory) {
@@ -305,7 +385,7 @@ public final class Analytics implements Closeable {
       int segment = effectiveSegmentBytes();
       int maxRecord = effectiveMaxRecordBytes(segment);
       ObjectMapper mapper = objectMapper != null ? objectMapper : new ObjectMapper();
-      Engine engine = Engine.open(new Engine.Config(directory)
+      Engine engine = Engine.open(new EngineConfig(directory)
           .durability(durability == Durability.SYNC, syncInterval)
           .sizes(maxDiskBytes, segment, maxRecord, maxDeadLetterBytes)
           .whenFull(WhenLogFull.valueOf(whenFull.name()), blockTimeout)
@@ -315,7 +395,7 @@ public final class Analytics implements Closeable {
           .clock(clock)
           .mapper(mapper)
           .sinks(List.copyOf(sinks.values())));
-      Analytics analytics = new Analytics(engine);
+      Analytics analytics = new Analytics(engine, new Builder(this));
       if (shutdownHook) engine.registerShutdownHook();
       return analytics;
     }

@@ -1,22 +1,45 @@
 package dev.analytics;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * A snapshot of an {@link Analytics} instance's counters, from {@link Analytics#stats()}: what waits in
- * the log ({@link Backlog}), what flowed through it ({@link Flow}), and what went wrong
- * ({@link Problems}). The counts are since this instance started; the backlog is what is on disk now.
+ * the log ({@link Backlog}), what flowed through it ({@link Flow}), what went wrong ({@link Problems}),
+ * and the same per sink ({@link #sinks()}). The counts are since this instance started; the backlog is
+ * what is on disk now.
  *
- * @param backlog records waiting in the log
+ * @param backlog records waiting in the log, from the slowest sink's cursor
  * @param flow records accepted, delivered, retried and dead-lettered
  * @param problems drops, corruption and storage errors
+ * @param sinks each sink's own view, by sink name, in the order the sinks were added
  */
-public record Stats(Backlog backlog, Flow flow, Problems problems) {
+public record Stats(Backlog backlog, Flow flow, Problems problems, Map<String, SinkStats> sinks) {
   public Stats {
     Objects.requireNonNull(backlog, "backlog == null");
     Objects.requireNonNull(flow, "flow == null");
     Objects.requireNonNull(problems, "problems == null");
+    sinks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
+        Objects.requireNonNull(sinks, "sinks == null")));
+  }
+
+  /**
+   * One sink's view of the log and what it did since this instance started.
+   *
+   * @param backlog records from this sink's cursor to the end of the log, their bytes, and how long the
+   *     oldest of them that the sink has read has waited
+   * @param cursor the sink's position: every record below this sequence number is delivered or dead-lettered
+   * @param delivered records this sink delivered
+   * @param retried records this sink sent again after a "retry later"
+   * @param deadLettered records this sink dead-lettered
+   * @param inFlightBatches batches handed to the sink and not answered yet
+   */
+  public record SinkStats(Backlog backlog, long cursor, long delivered, long retried, long deadLettered,
+      int inFlightBatches) {
+    public SinkStats {
+      Objects.requireNonNull(backlog, "backlog == null");
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.analytics.spi.Outcome;
+import dev.analytics.testing.Await;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,7 +126,8 @@ class LifecycleTest {
       thread.start();
     }
     started.await();
-    Thread.sleep(200);
+    // Close while the emitters are busy: once each has had some of its events accepted.
+    Await.until(Duration.ofSeconds(30), () -> accepted.size() >= 400, "400 events accepted before close");
     analytics.close();
     for (Thread thread : threads) thread.join(10_000);
     assertThat(refusedAfterClose).isTrue();

@@ -45,7 +45,8 @@ class QueuedBytesTest {
       assertThat(SegmentFiles.segments(dir)).hasSizeGreaterThanOrEqualTo(3);
       assertThat(analytics.stats().queuedBytes()).isEqualTo(expected);
     }
-    try (Analytics analytics = open()) {
+    // Quick retries here: the reopened dispatcher may send (and be told "retry later") before up is set.
+    try (Analytics analytics = open(Duration.ofMillis(10))) {
       assertThat(analytics.stats().queuedRecords()).isEqualTo(1_500);
       assertThat(analytics.stats().queuedBytes()).as("segments found on disk at open").isEqualTo(expected);
       up.set(true);
@@ -55,8 +56,12 @@ class QueuedBytesTest {
   }
 
   private Analytics open() {
+    return open(Duration.ofMinutes(1));
+  }
+
+  private Analytics open(Duration retryBackoff) {
     return Analytics.builder().directory(dir).segmentBytes(LogImages.SEGMENT_BYTES)
-        .retryBackoff(Duration.ofMinutes(1), Duration.ofMinutes(1)).closeTimeout(Duration.ZERO)
+        .retryBackoff(retryBackoff, retryBackoff).closeTimeout(Duration.ZERO)
         .sink("test", sink).build();
   }
 

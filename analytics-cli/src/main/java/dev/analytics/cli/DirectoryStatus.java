@@ -16,22 +16,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** What {@code status} reports, computed in one read-only pass over a directory. */
-record DirectoryStatus(
-    Path directory,
-    Instant now,
-    LockHolder.State lock,
-    int segments,
-    long diskBytes,
-    long records,
-    long firstSeq,
-    long nextSeq,
-    List<SinkBacklog> sinks,
-    long deadLetters,
-    long deadLetterBytes,
-    Map<String, Long> deadLettersBySink,
-    Map<String, Long> deadLettersByReason,
-    int unreadableDeadLetters,
-    long corruptSegments) {
+record DirectoryStatus(Path directory, Instant now, LockHolder.State lock, LogSummary log,
+    List<SinkBacklog> sinks, DeadLetterSummary deadLetters) {
+
+  /**
+   * The event log: segment files and their disk use (preallocated), the records kept and their seqs.
+   *
+   * @param firstSeq the oldest record's seq, or -1 when none is kept
+   */
+  record LogSummary(int segments, long diskBytes, long records, long firstSeq, long nextSeq,
+      long corruptSegments) {}
+
+  /** The dead-letter file: letters and bytes, counts by sink and by reason (most frequent first). */
+  record DeadLetterSummary(long count, long bytes, Map<String, Long> bySink, Map<String, Long> byReason,
+      int unreadableLines) {}
 
   /**
    * One sink's backlog from its saved cursor.
@@ -85,10 +83,11 @@ record DirectoryStatus(
       bySink.merge(letter.sink(), 1L, Long::sum);
       byReason.merge(letter.reason(), 1L, Long::sum);
     }
-    return new DirectoryStatus(directory, clock.instant(), lock, scans.size(),
-        diskBytes(directory.resolve(LogInspector.LOG_DIRECTORY)), totals[0], totals[1], nextSeq,
-        List.copyOf(sinks), letters.letters().size(), letters.bytes(), bySink, mostFrequent(byReason),
-        letters.unreadableLines().size(), scans.stream().filter(LogInspector.SegmentScan::corrupt).count());
+    LogSummary log = new LogSummary(scans.size(), diskBytes(directory.resolve(LogInspector.LOG_DIRECTORY)),
+        totals[0], totals[1], nextSeq, scans.stream().filter(LogInspector.SegmentScan::corrupt).count());
+    DeadLetterSummary deadLetters = new DeadLetterSummary(letters.letters().size(), letters.bytes(), bySink,
+        mostFrequent(byReason), letters.unreadableLines().size());
+    return new DirectoryStatus(directory, clock.instant(), lock, log, List.copyOf(sinks), deadLetters);
   }
 
   /** Segment files are preallocated: their full size is on disk, used or not. */

@@ -55,14 +55,14 @@ final class StatusCommand implements Callable<Integer> {
   private static void printText(DirectoryStatus s, PrintWriter out) {
     out.println("directory     " + s.directory());
     out.println("lock          " + s.lock().describe());
-    out.println("segments      " + s.segments() + ", " + Format.bytes(s.diskBytes())
+    out.println("segments      " + s.log().segments() + ", " + Format.bytes(s.log().diskBytes())
         + " on disk (preallocated, with a live log's spare; the cap is the service's maxDiskBytes)");
-    out.println("records       " + Format.count(s.records()) + " kept"
-        + (s.records() == 0 ? "" : ", seq " + s.firstSeq() + ".." + (s.nextSeq() - 1)) + "; next seq " + s.nextSeq()
-        + (s.corruptSegments() > 0 ? "; " + s.corruptSegments() + " segment(s) damaged: run verify" : ""));
+    out.println("records       " + Format.count(s.log().records()) + " kept"
+        + (s.log().records() == 0 ? "" : ", seq " + s.log().firstSeq() + ".." + (s.log().nextSeq() - 1)) + "; next seq " + s.log().nextSeq()
+        + (s.log().corruptSegments() > 0 ? "; " + s.log().corruptSegments() + " segment(s) damaged: run verify" : ""));
     out.println();
     if (s.sinks().isEmpty()) {
-      out.println("no sink cursors yet: every record kept (" + Format.count(s.records())
+      out.println("no sink cursors yet: every record kept (" + Format.count(s.log().records())
           + ") is queued for every sink (a sink saves its cursor once it has finished records)");
     } else {
       out.printf("%-24s %12s %10s %12s %14s%n", "sink", "cursor", "queued", "queued bytes", "oldest queued");
@@ -74,15 +74,15 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     out.println();
-    out.println("dead letters  " + Format.count(s.deadLetters()) + " (" + Format.bytes(s.deadLetterBytes()) + ")"
-        + (s.unreadableDeadLetters() > 0 ? ", " + s.unreadableDeadLetters() + " unreadable line(s)" : ""));
-    for (Map.Entry<String, Long> sink : s.deadLettersBySink().entrySet()) {
+    out.println("dead letters  " + Format.count(s.deadLetters().count()) + " (" + Format.bytes(s.deadLetters().bytes()) + ")"
+        + (s.deadLetters().unreadableLines() > 0 ? ", " + s.deadLetters().unreadableLines() + " unreadable line(s)" : ""));
+    for (Map.Entry<String, Long> sink : s.deadLetters().bySink().entrySet()) {
       out.printf("  sink %-19s %8s%n", sink.getKey(), Format.count(sink.getValue()));
     }
     int shown = 0;
-    for (Map.Entry<String, Long> reason : s.deadLettersByReason().entrySet()) {
+    for (Map.Entry<String, Long> reason : s.deadLetters().byReason().entrySet()) {
       if (shown++ == REASONS_SHOWN) {
-        out.println("  ... " + (s.deadLettersByReason().size() - REASONS_SHOWN) + " more reasons (dead-letters list)");
+        out.println("  ... " + (s.deadLetters().byReason().size() - REASONS_SHOWN) + " more reasons (dead-letters list)");
         break;
       }
       out.printf("  %8s  %s%n", Format.count(reason.getValue()), Format.excerpt(reason.getKey(), 100));
@@ -101,12 +101,12 @@ final class StatusCommand implements Callable<Integer> {
       if (s.lock().command() != null) lock.put("command", s.lock().command());
     }
     ObjectNode log = root.putObject("log");
-    log.put("segments", s.segments());
-    log.put("diskBytes", s.diskBytes());
-    log.put("records", s.records());
-    log.put("firstSeq", s.firstSeq());
-    log.put("nextSeq", s.nextSeq());
-    log.put("corruptSegments", s.corruptSegments());
+    log.put("segments", s.log().segments());
+    log.put("diskBytes", s.log().diskBytes());
+    log.put("records", s.log().records());
+    log.put("firstSeq", s.log().firstSeq());
+    log.put("nextSeq", s.log().nextSeq());
+    log.put("corruptSegments", s.log().corruptSegments());
     ArrayNode sinks = root.putArray("sinks");
     for (DirectoryStatus.SinkBacklog sink : s.sinks()) {
       ObjectNode node = sinks.addObject();
@@ -118,13 +118,13 @@ final class StatusCommand implements Callable<Integer> {
       node.put("oldestQueuedAgeSeconds", sink.oldestAge(s.now()).toMillis() / 1000.0);
     }
     ObjectNode dead = root.putObject("deadLetters");
-    dead.put("count", s.deadLetters());
-    dead.put("bytes", s.deadLetterBytes());
-    dead.put("unreadableLines", s.unreadableDeadLetters());
+    dead.put("count", s.deadLetters().count());
+    dead.put("bytes", s.deadLetters().bytes());
+    dead.put("unreadableLines", s.deadLetters().unreadableLines());
     ObjectNode bySink = dead.putObject("bySink");
-    s.deadLettersBySink().forEach(bySink::put);
+    s.deadLetters().bySink().forEach(bySink::put);
     ArrayNode byReason = dead.putArray("byReason");
-    s.deadLettersByReason().forEach((reason, count) -> byReason.addObject().put("reason", reason).put("count", count));
+    s.deadLetters().byReason().forEach((reason, count) -> byReason.addObject().put("reason", reason).put("count", count));
     return root;
   }
 }

@@ -91,6 +91,7 @@ public final class ConnectorLoader {
   private String endpoint;
   private Path baseDirectory;
   private Consumer<Analytics.Builder> customizer = b -> {};
+  private Consumer<Sink> sinkObserver = sink -> {};
   private Consumer<String> warnings = message -> LOG.log(System.Logger.Level.WARNING, message);
   private ClassLoader classLoader;
   private Function<String, String> environment = System::getenv;
@@ -158,6 +159,15 @@ public final class ConnectorLoader {
    */
   public ConnectorLoader customize(Consumer<Analytics.Builder> customizer) {
     this.customizer = Objects.requireNonNull(customizer, "customizer == null");
+    return this;
+  }
+
+  /**
+   * Sees the sink the file defines, once it is built and before the instance is: to instrument it, e.g.
+   * hand an {@code HttpSink}'s {@code retryRegistry()} to metrics, or subscribe to its retries.
+   */
+  public ConnectorLoader onSink(Consumer<Sink> observer) {
+    this.sinkObserver = Objects.requireNonNull(observer, "observer == null");
     return this;
   }
 
@@ -288,6 +298,7 @@ public final class ConnectorLoader {
     Sink sink = providers.sink(config.type(), problems.line("meta.type"), settings.build());
     try {
       builder.sink(config.name(), sink, transforms);
+      sinkObserver.accept(sink);
       customizer.accept(builder);
     } catch (RuntimeException | Error e) {
       closeQuietly(sink);

@@ -193,7 +193,8 @@ public final class LibrarySettings {
     try {
       scratch.validate();
     } catch (IllegalArgumentException e) {
-      throw s.error(keyNamedIn(e.getMessage(), s), e.getMessage());
+      String key = keyNamedIn(e.getMessage(), s);
+      throw s.error(key, s.inUnitsWritten(key, e.getMessage()));
     }
     r.delivery = s.section("delivery").orElse(null);
     return r;

@@ -140,10 +140,22 @@ class LibrarySettingsTest {
   @Test
   void crossFieldRulesAreReportedWithTheKeyPath() {
     fails("  max_disk_bytes: 1MiB\n  segment_bytes: 1MiB\n", "analytics.max_disk_bytes (line 9)", "at least two segments");
-    fails("  segment_bytes: 128KiB\n  max_record_bytes: 1MiB\n", "analytics.max_record_bytes (line 10)", "must be at most half of segmentBytes (131072)");
+    fails("  segment_bytes: 128KiB\n  max_record_bytes: 1MiB\n", "analytics.max_record_bytes (line 10)", "must be at most half of segmentBytes (0.125 MiB)");
     // Without max_record_bytes, the default is capped at half a segment, as the builder does.
     assertThat(settings("  segment_bytes: 128KiB\n").segmentBytes()).hasValue(128 << 10);
     fails("  max_disk_bytes: 256KiB\n  max_record_bytes: 64KiB\n", "analytics.max_record_bytes (line 10)", "at most half");
+  }
+
+  @Test
+  void sizeMessagesSpeakTheUnitsTheFileWasWrittenIn() {
+    fails("  segment_bytes: 1500MiB\n", "analytics.segment_bytes (line 9)",
+        "out of range [0.063 MiB, 1024 MiB]: 1500 MiB");
+    fails("  segment_bytes: 32KiB\n", "analytics.segment_bytes (line 9)", "out of range [64 KiB, 1048576 KiB]: 32 KiB");
+    fails("  max_disk_bytes: 64KiB\n", "analytics.max_disk_bytes (line 9)", "maxDiskBytes < 128 KiB: 64 KiB");
+    fails("  segment_bytes: 128KiB\n  max_record_bytes: 100KiB\n", "analytics.max_record_bytes (line 10)",
+        "at most half of segmentBytes (128 KiB): 100 KiB");
+    // A plain count stays a plain count.
+    fails("  max_disk_bytes: 65536\n", "analytics.max_disk_bytes (line 9)", "maxDiskBytes < 131072: 65536");
   }
 
   @Test

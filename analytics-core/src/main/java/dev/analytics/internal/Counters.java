@@ -2,7 +2,7 @@ package dev.analytics.internal;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** The engine's running totals, shared by its dispatchers. */
+/** Running totals: the engine's (emitted), and one per dispatcher (the rest), summed by the engine. */
 final class Counters {
   final LongAdder emitted = new LongAdder();
   final LongAdder delivered = new LongAdder();

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Delivers one sink's records: reads batches from the sink's cursor, transforms them, sends them (up
@@ -30,6 +30,15 @@ import java.util.concurrent.locks.LockSupport;
  * Heap use is bounded by the window: at most {@code maxInFlight} batches are held, sent or waiting.
  *
  * <p>Single-threaded: all state is owned by the dispatcher thread; sink completions arrive on a queue.
+ *
+ * <p><b>Waking.</b> {@code emit()} does not wake the dispatcher per record: at a steady rate that
+ * costs a context switch per event on the emitting thread. Once it has caught up, the dispatcher
+ * either <em>polls</em> (parks for the delay bound, then reads what arrived meanwhile) while records
+ * keep coming, or goes <em>quiet</em> (parks until the next append wakes it) after a poll found
+ * nothing. An append wakes it only when it crosses {@link #wakeAtSeq}: the first record after a quiet
+ * spell, or a full batch. So a record waits for the dispatcher at most the <b>delay bound</b>: the
+ * sink's {@link Sink#linger()} if it has one (the linger is then counted from before the record
+ * arrived, so the wait does not grow beyond it), else {@link #DEFAULT_DELAY_BOUND} (5 ms).
  */
 // Why this class is long (~580 lines): it is single-threaded by design, and the window of batches, the
 // retry schedule, the cursor and dead-lettering all read and write the same per-batch state on that one
@@ -38,6 +47,18 @@ final class Dispatcher implements Runnable {
   private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
   private static final long CURSOR_WRITE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** The longest a record of a sink without a linger waits before the dispatcher reads it. */
+  static final java.time.Duration DEFAULT_DELAY_BOUND = java.time.Duration.ofMillis(5);
+  private static final long NO_WAKE = Long.MAX_VALUE;
+  private static final VarHandle WAKE_AT_SEQ;
+
+  static {
+    try {
+      WAKE_AT_SEQ = MethodHandles.lookup().findVarHandle(Dispatcher.class, "wakeAtSeq", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   private static final long READ_BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long READ_BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int DEAD_LETTERS_NAMED_PER_LINE = 3;
@@ -69,20 +90,38 @@ final class Dispatcher implements Runnable {
   private final ListenerRelay listener;
   private final Counters counters;
   private final Clock clock;
+  private final Ticker ticker;
   private final Runnable onProgress;
   private final int maxBatch;
   private final int maxInFlight;
   private final long lingerNanos;
+  /** How long a poll parks: the delay bound (see the class comment). */
+  private final long pollNanos;
 
   private final ArrayDeque<Batch> window = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean parked = new AtomicBoolean();
   private final Thread thread;
-  private final SinkContext context = new SinkContext();
+  private final SinkContext context;
   private volatile boolean stopping;
   private volatile long ackedSeq;
   private volatile long flushUpTo;
   private volatile long oldestPendingMillis;
+  private volatile int inFlightBatches;
+  /**
+   * While parked: an append that makes the log's next seq reach this wakes the dispatcher (and swaps
+   * in {@link #NO_WAKE}, so only one appender unparks). {@link #NO_WAKE} while running.
+   */
+  @SuppressWarnings("unused") // through WAKE_AT_SEQ
+  private volatile long wakeAtSeq = NO_WAKE;
+  /** Parks until an append wakes it, rather than polling: the last poll found nothing. */
+  private boolean quiet = true;
+  /** When the current poll's park ends (ticker time); 0 if the last park was not a poll. */
+  private long pollUntil;
+  /**
+   * The last time the reader was seen caught up with the log (ticker time), 0 if it has read since:
+   * records found later arrived after it, which is where their linger starts.
+   */
+  private long caughtUpAt;
   private long persistedSeq;
   private long lastCursorWrite;
   private long lingerStart;
@@ -90,27 +129,36 @@ final class Dispatcher implements Runnable {
   private int fruitlessReads;
   private long readBackoffUntil;
 
-  Dispatcher(String name, Sink sink, List<Transform> transforms, EventLog log, long startSeq,
-      CursorStore cursors, DeadLetterFile deadLetters, ObjectMapper mapper, Backoff backoff,
-      ListenerRelay listener, Counters counters, Clock clock, Runnable onProgress) {
-    this.name = name;
-    this.sink = sink;
-    this.transforms = transforms;
-    this.log = log;
+  /** The files every dispatcher of an engine works on: the log, the cursors, the dead letters. */
+  record Files(EventLog log, CursorStore cursors, DeadLetterFile deadLetters) {}
+
+  /** What every dispatcher of an engine shares to parse, wait, retry and report. */
+  record Services(ObjectMapper mapper, Backoff backoff, ListenerRelay listener, Clock clock, Ticker ticker,
+      Runnable onProgress) {}
+
+  /** A dispatcher for {@code route}, reading from {@code startSeq}; {@link #start()} runs it. */
+  Dispatcher(Route route, long startSeq, Files files, Services services) {
+    this.name = route.name();
+    this.sink = route.sink();
+    this.transforms = route.transforms();
+    this.log = files.log();
     this.reader = log.reader(startSeq);
-    this.cursors = cursors;
-    this.deadLetters = deadLetters;
-    this.mapper = mapper;
-    this.backoff = backoff;
-    this.listener = listener;
-    this.counters = counters;
-    this.clock = clock;
-    this.onProgress = onProgress;
+    this.cursors = files.cursors();
+    this.deadLetters = files.deadLetters();
+    this.mapper = services.mapper();
+    this.backoff = services.backoff();
+    this.listener = services.listener();
+    this.counters = new Counters();
+    this.clock = services.clock();
+    this.ticker = services.ticker();
+    this.onProgress = services.onProgress();
     this.maxBatch = Math.max(1, sink.maxBatchRecords());
     this.maxInFlight = Math.max(1, sink.maxInFlight());
     this.lingerNanos = Math.max(0, sink.linger().toNanos());
+    this.pollNanos = lingerNanos > 0 ? lingerNanos : DEFAULT_DELAY_BOUND.toNanos();
     this.ackedSeq = startSeq;
     this.persistedSeq = startSeq;
+    this.context = new SinkContext(); // after the clock its fault incident reads
     this.thread = new Thread(this, "analytics-dispatcher-" + name);
     this.thread.setDaemon(true);
   }
@@ -137,21 +185,39 @@ final class Dispatcher implements Runnable {
     return oldestPendingMillis;
   }
 
-  /** New records were appended. Cheap when the dispatcher is busy. */
-  void wake() {
-    if (parked.get()) LockSupport.unpark(thread);
+  String name() {
+    return name;
+  }
+
+  /** This sink's delivered, retried and dead-lettered counts. */
+  Counters counters() {
+    return counters;
+  }
+
+  /** Batches handed to the sink and not answered yet. */
+  int inFlightBatches() {
+    return inFlightBatches;
+  }
+
+  /**
+   * New records were appended, up to (not including) {@code nextSeq}. Called by every append: two
+   * volatile reads and a compare, unless the append crosses the seq the parked dispatcher waits for.
+   */
+  void wake(long nextSeq) {
+    long wakeAt = wakeAtSeq;
+    if (nextSeq >= wakeAt && WAKE_AT_SEQ.compareAndSet(this, wakeAt, NO_WAKE)) ticker.unpark(thread);
   }
 
   /** Sends records up to {@code seq} without lingering. */
   void flushUpTo(long seq) {
     if (seq > flushUpTo) flushUpTo = seq;
-    LockSupport.unpark(thread);
+    ticker.unpark(thread);
   }
 
   /** Stops after the current step; records not acknowledged stay on disk. */
   void stop(long timeoutMillis) {
     stopping = true;
-    LockSupport.unpark(thread);
+    ticker.unpark(thread);
     try {
       thread.join(timeoutMillis);
     } catch (InterruptedException e) {
@@ -175,7 +241,7 @@ final class Dispatcher implements Runnable {
           // A bug, an I/O error or a misbehaving sink must not end delivery: report it, go on after a
           // pause. Only the JVM's own failures (out of memory) end the thread.
           LOG.log(System.Logger.Level.ERROR, "dispatcher " + name + " failed a step; retrying", e);
-          LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+          ticker.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
         }
       }
     } catch (Throwable t) {
@@ -189,7 +255,7 @@ final class Dispatcher implements Runnable {
   private void step() throws IOException {
     boolean progressed = drainCompletions();
     progressed |= popFinishedBatches();
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     resendDue(now);
     long lingerDeadline = fillWindow(now);
     persistCursor(false);
@@ -233,12 +299,19 @@ final class Dispatcher implements Runnable {
     List<Item> retry = new ArrayList<>();
     List<Item> rejected = new ArrayList<>();
     long retryAfter = 0;
+    int delivered = 0;
+    long oldestMillis = Long.MAX_VALUE;
+    long newestMillis = Long.MIN_VALUE;
     for (int i = 0; i < sent.size(); i++) {
       Item item = sent.get(i);
       Outcome outcome = outcomes.get(i);
       switch (outcome == null ? Outcome.Kind.RETRY : outcome.kind()) {
         case DELIVERED:
           counters.delivered.increment();
+          delivered++;
+          long emitted = item.record.timestamp().toEpochMilli();
+          oldestMillis = Math.min(oldestMillis, emitted);
+          newestMillis = Math.max(newestMillis, emitted);
           break;
         case REJECTED:
           item.rejection = outcome.reason().orElse("rejected");
@@ -254,6 +327,7 @@ final class Dispatcher implements Runnable {
           }
       }
     }
+    if (delivered > 0) reportDelivered(delivered, oldestMillis, newestMillis);
     if (!deadLetter(rejected)) retry.addAll(rejected);
     if (retry.isEmpty()) {
       batch.done = true;
@@ -262,11 +336,19 @@ final class Dispatcher implements Runnable {
     }
   }
 
+  /** One listener call per acknowledgement, never per record: the count and the batch's wait from emit(). */
+  private void reportDelivered(int records, long oldestEmittedMillis, long newestEmittedMillis) {
+    long now = clock.millis();
+    java.time.Duration oldest = java.time.Duration.ofMillis(Math.max(0, now - oldestEmittedMillis));
+    java.time.Duration newest = java.time.Duration.ofMillis(Math.max(0, now - newestEmittedMillis));
+    listener.tell(l -> l.onDelivered(name, records, oldest, newest));
+  }
+
   private void scheduleRetry(Batch batch, List<Item> items, long minDelayNanos) {
     batch.pending = items;
     batch.attempt++;
     long delay = Math.max(backoff.delayNanos(batch.attempt), minDelayNanos);
-    batch.retryAt = System.nanoTime() + delay;
+    batch.retryAt = ticker.nanoTime() + delay;
     int count = items.size();
     listener.tell(l -> l.onRetry(name, count, java.time.Duration.ofNanos(delay)));
   }
@@ -345,18 +427,24 @@ final class Dispatcher implements Runnable {
 
   /** Reads, transforms and sends new batches while the window has room; returns a linger deadline or 0. */
   private long fillWindow(long now) throws IOException {
+    boolean pollEnded = pollUntil != 0 && now - pollUntil >= 0;
+    pollUntil = 0;
     while (window.size() < maxInFlight && !stopping) {
       long available = log.nextSeq() - reader.nextSeq();
       if (available <= 0) {
         lingerStart = 0;
+        caughtUpAt = now;
+        if (pollEnded) quiet = true; // a whole poll went by without a record
         return 0;
       }
+      quiet = false;
       if (available < maxBatch && lingerNanos > 0 && flushUpTo <= reader.nextSeq()) {
-        if (lingerStart == 0) lingerStart = now;
+        if (lingerStart == 0) lingerStart = caughtUpAt != 0 ? caughtUpAt : now;
         long deadline = lingerStart + lingerNanos;
         if (deadline - now > 0) return deadline;
       }
       lingerStart = 0;
+      caughtUpAt = 0;
       if (readBackoffUntil - now > 0) return 0;
       List<LogReader.Entry> entries = new ArrayList<>(Math.min(maxBatch, (int) Math.min(available, Integer.MAX_VALUE)));
       long before = reader.nextSeq();
@@ -467,14 +555,14 @@ final class Dispatcher implements Runnable {
     }
     stage.whenComplete((outcomes, error) -> {
       completions.add(new Completion(batch, toSend, outcomes, error));
-      LockSupport.unpark(thread);
+      if (Thread.currentThread() != thread) ticker.unpark(thread); // else the next park sees the queue
     });
   }
 
   private void persistCursor(boolean force) {
     long acked = ackedSeq;
     if (acked == persistedSeq) return;
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     if (!force && now - lastCursorWrite < CURSOR_WRITE_INTERVAL_NANOS) return;
     try {
       cursors.write(name, acked);
@@ -489,8 +577,17 @@ final class Dispatcher implements Runnable {
   private void updateOldestPending() {
     Batch head = window.peekFirst();
     oldestPendingMillis = head == null ? 0 : head.firstTimestampMillis;
+    int inFlight = 0;
+    for (Batch batch : window) {
+      if (batch.inFlight) inFlight++;
+    }
+    inFlightBatches = inFlight;
   }
 
+  /**
+   * Parks until the next thing to do: a retry or linger deadline, a completion, a full batch, or (see
+   * the class comment) the end of a poll or, when quiet, the next append.
+   */
   private void park(long now, long lingerDeadline) {
     if (stopping || !completions.isEmpty()) return;
     long wait = IDLE_PARK_NANOS;
@@ -498,47 +595,58 @@ final class Dispatcher implements Runnable {
     for (Batch batch : window) {
       if (!batch.done && !batch.inFlight && batch.pending != null) wait = Math.min(wait, batch.retryAt - now);
     }
-    boolean canRead = window.size() < maxInFlight && lingerDeadline == 0 && readBackoffUntil - now <= 0;
-    if (window.size() < maxInFlight && readBackoffUntil - now > 0) wait = Math.min(wait, readBackoffUntil - now);
-    if (canRead && log.nextSeq() > reader.nextSeq()) return;
+    boolean roomToRead = window.size() < maxInFlight;
+    boolean backingOff = readBackoffUntil - now > 0;
+    if (roomToRead && backingOff) wait = Math.min(wait, readBackoffUntil - now);
+    long wakeAt = NO_WAKE;
+    if (roomToRead && !backingOff) {
+      wakeAt = reader.nextSeq() + maxBatch; // a full batch is worth waking for
+      if (lingerDeadline == 0) {
+        if (quiet) {
+          wakeAt = reader.nextSeq() + 1;
+          caughtUpAt = 0; // the append that wakes it is the record's arrival
+        } else {
+          wait = Math.min(wait, pollNanos);
+          pollUntil = now + wait;
+        }
+      }
+    }
     if (wait <= 0) return;
-    parked.set(true);
-    // Re-check after announcing the park, so an append racing with it is not missed.
-    if ((canRead && log.nextSeq() > reader.nextSeq()) || !completions.isEmpty() || stopping) {
-      parked.set(false);
+    WAKE_AT_SEQ.setVolatile(this, wakeAt);
+    // Re-check after publishing wakeAt: an append that published its seq before reading wakeAt is seen
+    // here (both are volatile), so none is missed.
+    if (log.nextSeq() >= wakeAt || !completions.isEmpty() || stopping) {
+      WAKE_AT_SEQ.setVolatile(this, NO_WAKE);
       return;
     }
-    LockSupport.parkNanos(this, wait);
-    parked.set(false);
+    ticker.parkNanos(this, wait);
+    WAKE_AT_SEQ.setVolatile(this, NO_WAKE);
   }
 
   private final class SinkContext implements Sink.Context {
     private volatile boolean faulted;
+    /** A sink re-reports its fault on every slow retry: one line at the start, a summary a minute, one at the end. */
+    private final Incident fault = new Incident(LOG, System.Logger.Level.ERROR, "sink " + name + " configuration fault",
+        "holding its records until it is fixed", clock, Incident.SUMMARY_EVERY);
 
     @Override
     public String name() {
       return name;
     }
 
-    private volatile String lastFault;
-
     @Override
     public void reportFault(String message) {
       String safe = redact(message);
-      // Loud once per fault (a sink re-reports it on every slow retry); the listener hears every report.
-      if (!faulted || !safe.equals(lastFault)) {
-        LOG.log(System.Logger.Level.ERROR, "sink " + name + " configuration fault, holding its records: " + safe);
-      }
       faulted = true;
-      lastFault = safe;
-      listener.tell(l -> l.onSinkFault(name, safe));
+      fault.occurred(safe);
+      listener.tell(l -> l.onSinkFault(name, safe)); // the listener hears every report
     }
 
     @Override
     public void clearFault() {
       if (!faulted) return;
       faulted = false;
-      LOG.log(System.Logger.Level.INFO, "sink " + name + " configuration fault cleared");
+      fault.ended("the sink works again");
       listener.tell(l -> l.onSinkFaultCleared(name));
     }
   }

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -35,98 +36,11 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 // Why this class is long (~490 lines): it wires the pieces and owns their lifecycle (lock, log, syncer,
-// dispatchers, close order); its Config filler is a quarter of it.
+// dispatchers, close order), emits, flushes and reports stats over all sinks; its settings are EngineConfig.
 public final class Engine {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
-  /**
-   * Everything the public builder validated, set by name. The engine never reads the builder itself, so
-   * nothing internal depends on {@code Analytics}.
-   */
-  public static final class Config {
-    final Path directory;
-    boolean syncEachEmit;
-    Duration syncInterval = Duration.ofSeconds(1);
-    long maxDiskBytes = 1L << 30;
-    int segmentBytes = 16 << 20;
-    int maxRecordBytes = 1 << 20;
-    long maxDeadLetterBytes = 64L << 20;
-    WhenLogFull whenFull = WhenLogFull.BLOCK;
-    Duration blockTimeout = Duration.ofSeconds(5);
-    Duration closeTimeout = Duration.ofSeconds(5);
-    Duration retryInitial = Duration.ofMillis(500);
-    Duration retryMax = Duration.ofMinutes(1);
-    Listener listener = Listener.NONE;
-    Clock clock = Clock.systemUTC();
-    ObjectMapper mapper = new ObjectMapper();
-    List<Route> sinks = List.of();
-    Storage storage = Storage.DEFAULT;
-
-    public Config(Path directory) {
-      this.directory = java.util.Objects.requireNonNull(directory, "directory == null");
-    }
-
-    /** Whether each emit waits for an fsync covering it; else the syncer fsyncs every interval. */
-    public Config durability(boolean syncEachEmit, Duration syncInterval) {
-      this.syncEachEmit = syncEachEmit;
-      this.syncInterval = syncInterval;
-      return this;
-    }
-
-    /** Disk budget: the log's cap and segment size, the largest record, the dead-letter log's cap. */
-    public Config sizes(long maxDiskBytes, int segmentBytes, int maxRecordBytes, long maxDeadLetterBytes) {
-      this.maxDiskBytes = maxDiskBytes;
-      this.segmentBytes = segmentBytes;
-      this.maxRecordBytes = maxRecordBytes;
-      this.maxDeadLetterBytes = maxDeadLetterBytes;
-      return this;
-    }
-
-    public Config whenFull(WhenLogFull whenFull, Duration blockTimeout) {
-      this.whenFull = whenFull;
-      this.blockTimeout = blockTimeout;
-      return this;
-    }
-
-    public Config closeTimeout(Duration closeTimeout) {
-      this.closeTimeout = closeTimeout;
-      return this;
-    }
-
-    public Config retryBackoff(Duration initial, Duration max) {
-      this.retryInitial = initial;
-      this.retryMax = max;
-      return this;
-    }
-
-    public Config listener(Listener listener) {
-      this.listener = listener;
-      return this;
-    }
-
-    public Config clock(Clock clock) {
-      this.clock = clock;
-      return this;
-    }
-
-    public Config mapper(ObjectMapper mapper) {
-      this.mapper = mapper;
-      return this;
-    }
-
-    public Config sinks(List<Route> sinks) {
-      this.sinks = List.copyOf(sinks);
-      return this;
-    }
-
-    /** For tests: file operations with injected faults. */
-    public Config storage(Storage storage) {
-      this.storage = storage;
-      return this;
-    }
-  }
-
-  private final Config config;
+  private final EngineConfig config;
   private final Path directory;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -144,19 +58,29 @@ public final class Engine {
   private final java.util.concurrent.atomic.AtomicLong unreportedDropsNewest = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong unreportedDropsOldest = new java.util.concurrent.atomic.AtomicLong();
   private Thread shutdownHook;
+  /** Failed writes and fsyncs (a full disk): one line when they start, a summary a minute, one when they stop. */
+  private final Incident storageIncident;
+  private long storageErrorsAtLastSync;
 
-  private Engine(Config config, FileChannel lockChannel, FileLock lock) throws IOException {
+  private Engine(EngineConfig config, FileChannel lockChannel, FileLock lock) throws IOException {
     this.config = config;
     this.directory = config.directory;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.storageIncident = new Incident(LOG, System.Logger.Level.ERROR, "event log " + config.directory
+        + " storage errors", "emit() refuses the events it cannot write",
+        config.clock, Incident.SUMMARY_EVERY);
     this.listener = new ListenerRelay(config.listener, directory.getFileName().toString());
     this.serializer = new EventSerializer(config.mapper);
     this.cursors = new CursorStore(directory.resolve("cursors"), config.storage);
     cursors.deleteTemporaryFiles();
-    this.log = EventLog.open(new EventLog.Options(directory.resolve("log"), config.segmentBytes,
-        config.maxDiskBytes, config.whenFull, config.blockTimeout, config.syncEachEmit, config.clock,
-        config.storage, new LogEventsToListener()), cursors.maxSeq());
+    this.log = EventLog.open(new EventLog.Options(directory.resolve("log"))
+        .sizes(config.segmentBytes, config.maxDiskBytes)
+        .whenFull(config.whenFull, config.blockTimeout)
+        .syncEachAppend(config.syncEachEmit)
+        .clock(config.clock)
+        .storage(config.storage)
+        .events(new LogEventsToListener()), cursors.maxSeq());
     try {
       this.deadLetters = new DeadLetterFile(directory.resolve("dead-letters"), config.storage, config.mapper, log,
           config.maxDeadLetterBytes);
@@ -178,13 +102,15 @@ public final class Engine {
 
   private void createDispatchers(CursorStore cursors) {
     Backoff backoff = new Backoff(config.retryInitial, config.retryMax, () -> ThreadLocalRandom.current().nextDouble());
+    Dispatcher.Files files = new Dispatcher.Files(log, cursors, deadLetters);
+    Dispatcher.Services services = new Dispatcher.Services(config.mapper, backoff, listener, config.clock,
+        config.ticker, this::onProgress);
     long first = log.firstSeq();
     for (Route route : config.sinks) {
       long saved = cursors.read(route.name());
       long start = Math.max(saved < 0 ? first : saved, first);
       start = Math.min(start, log.nextSeq());
-      dispatchers.add(new Dispatcher(route.name(), route.sink(), route.transforms(), log, start, cursors,
-          deadLetters, config.mapper, backoff, listener, counters, config.clock, this::onProgress));
+      dispatchers.add(new Dispatcher(route, start, files, services));
     }
   }
 
@@ -193,7 +119,7 @@ public final class Engine {
    *
    * @throws IllegalStateException if another live instance holds the directory
    */
-  public static Engine open(Config config) {
+  public static Engine open(EngineConfig config) {
     Path directory = config.directory;
     FileChannel lockChannel = null;
     try {
@@ -274,22 +200,58 @@ public final class Engine {
   }
 
   public String emit(Object event) {
+    byte[] json = toRecordJson(event);
+    String id;
+    try {
+      id = log.append(json);
+    } catch (IllegalStateException e) {
+      throw closedException();
+    }
+    if (id != null) counters.emitted.increment();
+    return id;
+  }
+
+  /**
+   * {@link #emit} without waiting for the fsync in SYNC: throws what {@code emit} throws before the
+   * record is written; the future completes as {@code emit} would return, or fails as it would throw
+   * for the fsync.
+   */
+  public CompletableFuture<String> emitAsync(Object event) {
+    byte[] json = toRecordJson(event);
+    CompletableFuture<String> ack;
+    try {
+      ack = log.appendAsync(json);
+    } catch (IllegalStateException e) {
+      throw closedException();
+    }
+    // Counted before the caller's future completes, so its callbacks see the count. Not thenApply: a
+    // dependent stage would wrap a failure in a CompletionException instead of emit()'s own exception.
+    CompletableFuture<String> result = new CompletableFuture<>();
+    ack.whenComplete((id, error) -> {
+      if (error != null) {
+        result.completeExceptionally(error);
+      } else {
+        if (id != null) counters.emitted.increment();
+        result.complete(id);
+      }
+    });
+    return result;
+  }
+
+  private byte[] toRecordJson(Object event) {
     java.util.Objects.requireNonNull(event, "event == null");
-    if (closed) throw new IllegalStateException("closed: this Analytics instance no longer accepts events");
+    if (closed) throw closedException();
     byte[] json = serializer.toJson(event);
     int size = json.length + EventLog.ENVELOPE_OVERHEAD;
     if (size > config.maxRecordBytes) {
       throw new IllegalArgumentException("event of " + size + " bytes (with its envelope) exceeds maxRecordBytes "
           + config.maxRecordBytes);
     }
-    String id;
-    try {
-      id = log.append(json);
-    } catch (IllegalStateException e) {
-      throw new IllegalStateException("closed: this Analytics instance no longer accepts events");
-    }
-    if (id != null) counters.emitted.increment();
-    return id;
+    return json;
+  }
+
+  private static IllegalStateException closedException() {
+    return new IllegalStateException("closed: this Analytics instance no longer accepts events");
   }
 
   public boolean flush(Duration timeout) {
@@ -312,11 +274,25 @@ public final class Engine {
   }
 
   /**
-   * The numbers behind the public {@code Stats}, flattened: the API groups them. Backlog: records and bytes
-   * from the slowest sink's cursor, and the oldest queued record's age.
+   * The numbers behind the public {@code Stats}: the backlog from the slowest sink's cursor, the events
+   * accepted, the sinks' counts summed, and what went wrong.
    */
-  public record Snapshot(long queuedRecords, long queuedBytes, Duration oldestAge, long emitted,
-      long delivered, long retried, long deadLettered, long dropped, long corruptSkipped, long storageErrors) {}
+  public record Snapshot(Queue backlog, long emitted, Counts counts, Problems problems) {}
+
+  /** Events dropped by the when-full policy, records lost to corruption, failed writes or fsyncs. */
+  public record Problems(long dropped, long corruptSkipped, long storageErrors) {}
+
+  /**
+   * One sink's view: its cursor (every record below it is delivered or dead-lettered), what waits from
+   * there, its counters since start, and its batches out at the sink now.
+   */
+  public record SinkSnapshot(String name, long cursor, Queue queue, Counts counts, int inFlightBatches) {}
+
+  /** Records and bytes from a position to the end of the log, and the oldest of them's age. */
+  public record Queue(long records, long bytes, Duration oldestAge) {}
+
+  /** A sink's counters since start. */
+  public record Counts(long delivered, long retried, long deadLettered) {}
 
   public Snapshot stats() {
     long acked = minAcked();
@@ -329,9 +305,35 @@ public final class Engine {
     Duration age = queued == 0 || oldest == 0
         ? Duration.ZERO
         : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
-    return new Snapshot(queued, queued == 0 ? 0 : log.bytesFrom(acked), age,
-        counters.emitted.sum(), counters.delivered.sum(), counters.retried.sum(), counters.deadLettered.sum(),
-        log.dropped(), log.corruptSkipped(), log.storageErrors());
+    return new Snapshot(new Queue(queued, queued == 0 ? 0 : log.bytesFrom(acked), age), counters.emitted.sum(),
+        new Counts(sum(c -> c.delivered), sum(c -> c.retried), sum(c -> c.deadLettered)),
+        new Problems(log.dropped(), log.corruptSkipped(), log.storageErrors()));
+  }
+
+  /** Each sink's view, in the order the sinks were added. */
+  public List<SinkSnapshot> sinkStats() {
+    List<SinkSnapshot> sinks = new ArrayList<>(dispatchers.size());
+    for (Dispatcher dispatcher : dispatchers) sinks.add(sinkStats(dispatcher));
+    return sinks;
+  }
+
+  private SinkSnapshot sinkStats(Dispatcher dispatcher) {
+    long cursor = dispatcher.ackedSeq();
+    long queued = Math.max(0, log.nextSeq() - cursor);
+    long oldest = dispatcher.oldestPendingMillis();
+    Duration age = queued == 0 || oldest == 0
+        ? Duration.ZERO
+        : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
+    Counters c = dispatcher.counters();
+    return new SinkSnapshot(dispatcher.name(), cursor, new Queue(queued, queued == 0 ? 0 : log.bytesFrom(cursor), age),
+        new Counts(c.delivered.sum(), c.retried.sum(), c.deadLettered.sum()), dispatcher.inFlightBatches());
+  }
+
+  /** A counter summed over the sinks' dispatchers. */
+  private long sum(java.util.function.Function<Counters, java.util.concurrent.atomic.LongAdder> counter) {
+    long total = 0;
+    for (Dispatcher dispatcher : dispatchers) total += counter.apply(dispatcher.counters()).sum();
+    return total;
   }
 
   public DeadLetterFile deadLetters() {
@@ -348,11 +350,11 @@ public final class Engine {
     closed = true;
     boolean interrupted = Thread.interrupted();
     try {
-      long deliveredBefore = counters.delivered.sum();
+      long deliveredBefore = sum(c -> c.delivered);
       flush(config.closeTimeout);
       for (Dispatcher dispatcher : dispatchers) dispatcher.stop(TimeUnit.SECONDS.toMillis(5));
       long left = Math.max(0, log.nextSeq() - minAcked());
-      LOG.log(System.Logger.Level.INFO, "closing " + directory + ": " + (counters.delivered.sum() - deliveredBefore)
+      LOG.log(System.Logger.Level.INFO, "closing " + directory + ": " + (sum(c -> c.delivered) - deliveredBefore)
           + " record(s) delivered during close, " + left + " left queued"
           + (left > 0 ? " on disk for the next start" : ""));
       for (Route route : config.sinks) {
@@ -364,7 +366,7 @@ public final class Engine {
       }
       // Not interrupt(): an interrupt during FileChannel I/O closes the channel under the log's feet.
       stopSyncer = true;
-      java.util.concurrent.locks.LockSupport.unpark(syncer);
+      config.ticker.unpark(syncer);
       try {
         syncer.join(TimeUnit.SECONDS.toMillis(5));
       } catch (InterruptedException e) {
@@ -418,8 +420,10 @@ public final class Engine {
     return min == Long.MAX_VALUE ? 0 : min;
   }
 
+  /** After every append: cheap, see {@link Dispatcher#wake}. */
   private void wakeDispatchers() {
-    for (Dispatcher dispatcher : dispatchers) dispatcher.wake();
+    long next = log.nextSeq();
+    for (int i = 0; i < dispatchers.size(); i++) dispatchers.get(i).wake(next);
   }
 
   private void onProgress() {
@@ -433,20 +437,27 @@ public final class Engine {
   private void syncLoop() {
     long intervalNanos = config.syncInterval.toNanos();
     long tick = Math.min(intervalNanos, TimeUnit.MILLISECONDS.toNanos(50));
-    long lastSync = System.nanoTime();
+    Ticker ticker = config.ticker;
+    long lastSync = ticker.nanoTime();
     while (!stopSyncer) {
       reportDrops();
       log.prepareSpare();
-      long now = System.nanoTime();
+      long now = ticker.nanoTime();
       if (now - lastSync >= intervalNanos) {
+        long errorsBefore = log.storageErrors();
         try {
           log.sync();
+          // A whole interval without a failed write or fsync: the storage incident, if any, is over.
+          if (log.storageErrors() == errorsBefore && errorsBefore == storageErrorsAtLastSync) {
+            storageIncident.ended("writes and fsyncs succeed again");
+          }
         } catch (UncheckedIOException e) {
-          LOG.log(System.Logger.Level.ERROR, "periodic fsync of " + directory + " failed", e);
+          storageIncident.occurred("periodic fsync failed: " + e.getMessage());
         }
+        storageErrorsAtLastSync = log.storageErrors();
         lastSync = now;
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(this, tick);
+      ticker.parkNanos(this, tick);
     }
   }
 
@@ -476,7 +487,8 @@ public final class Engine {
 
     @Override
     public void onStorageError(IOException error) {
-      LOG.log(System.Logger.Level.ERROR, "event log " + directory + " storage error", error);
+      // Expected under a full disk, and repeated on every write: no stack trace, one line per incident.
+      storageIncident.occurred(String.valueOf(error));
       listener.tell(l -> l.onStorageError(error));
     }
   }

@@ -52,6 +52,7 @@ public final class ConfigSection {
   }
 
   private static final Pattern ISO_DURATION = Pattern.compile("PT[0-9HMS.]+");
+  private static final Pattern BYTE_COUNT = Pattern.compile("(?<![\\w.])\\d{4,}(?![\\w.])");
 
   private final JsonNode node;
   private final String path;
@@ -183,7 +184,7 @@ public final class ConfigSection {
     OptionalLong bytes = size(key);
     if (bytes.isEmpty()) return OptionalInt.empty();
     long v = bytes.getAsLong();
-    if (v < min || v > max) throw error(key, "out of range [" + min + ", " + max + "] bytes");
+    if (v < min || v > max) throw error(key, inUnitsWritten(key, "out of range [" + min + ", " + max + "] bytes"));
     return OptionalInt.of((int) v);
   }
 
@@ -269,8 +270,31 @@ public final class ConfigSection {
     try {
       setting.run();
     } catch (IllegalArgumentException e) {
-      throw error(key, humanDurations(String.valueOf(e.getMessage())));
+      throw error(key, inUnitsWritten(key, humanDurations(String.valueOf(e.getMessage()))));
     }
+  }
+
+  /**
+   * {@code message} with its byte counts (numbers of 1024 and more) in the unit the value at {@code key}
+   * was written in ({@code 131072} reads {@code 128 KiB} where the file says {@code 64KiB}); unchanged
+   * when that value has no unit.
+   */
+  public String inUnitsWritten(String key, String message) {
+    JsonNode value = node.get(key);
+    if (value == null || !value.isTextual() || ByteSize.inUnitOf(value.asText(), 0) == null) return message;
+    Matcher m = BYTE_COUNT.matcher(message);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String replacement;
+      try {
+        replacement = ByteSize.inUnitOf(value.asText(), Long.parseLong(m.group()));
+      } catch (NumberFormatException e) {
+        replacement = m.group();
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return out.toString().replace(" bytes", "");
   }
 
   /**

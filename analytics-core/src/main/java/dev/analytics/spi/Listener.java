@@ -22,6 +22,14 @@ public interface Listener {
   /** Corrupt bytes were skipped while reading {@code segment} at {@code offset}. */
   default void onCorruption(Path segment, long offset, long skippedRecords, String detail) {}
 
+  /**
+   * The sink acknowledged {@code records} records of sink {@code sink} as delivered: one call per
+   * acknowledged batch (or part of one), never per record. {@code oldest} and {@code newest} are how long
+   * the oldest and the newest of them waited from {@code emit()} to this acknowledgement (by the
+   * instance's clock): every record of the batch waited between the two.
+   */
+  default void onDelivered(String sink, int records, Duration oldest, Duration newest) {}
+
   /** A record was dead-lettered. */
   default void onDeadLetter(DeadLetter letter) {}
 

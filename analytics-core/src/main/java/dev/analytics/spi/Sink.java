@@ -29,7 +29,11 @@ public interface Sink {
     return 500;
   }
 
-  /** How long the dispatcher waits for a batch to fill before sending a partial one. */
+  /**
+   * How long the dispatcher waits for a batch to fill before sending a partial one. It is also the most
+   * a record waits before the dispatcher reads it (emit() wakes the dispatcher only for a full batch
+   * or after a quiet spell); with no linger, that bound is 5 ms.
+   */
   default Duration linger() {
     return Duration.ZERO;
   }

@@ -31,6 +31,12 @@ public final class SinkSettings {
     return new Builder();
   }
 
+  /** A builder holding these settings, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder().connectorName(connectorName).connectorVersion(connectorVersion).section(section)
+        .delivery(delivery).endpointOverride(endpointOverride).secrets(secrets);
+  }
+
   /** {@code meta.name}, trimmed. */
   public String connectorName() {
     return connectorName;

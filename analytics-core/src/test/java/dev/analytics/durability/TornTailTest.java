@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.analytics.Analytics;
 import dev.analytics.internal.log.EventLog;
-import dev.analytics.internal.log.LogEvents;
 import dev.analytics.internal.log.LogReader;
-import dev.analytics.internal.log.Storage;
 import dev.analytics.internal.log.WhenLogFull;
 import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
@@ -19,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,8 +207,9 @@ class TornTailTest {
   }
 
   private static EventLog openLog(Path dir) throws IOException {
-    return EventLog.open(new EventLog.Options(dir.resolve("log"), 64 * 1024, 1L << 30, WhenLogFull.BLOCK,
-        Duration.ofSeconds(1), false, Clock.systemUTC(), Storage.DEFAULT, LogEvents.NONE), 0);
+    return EventLog.open(new EventLog.Options(dir.resolve("log"))
+        .sizes(64 * 1024, 1L << 30)
+        .whenFull(WhenLogFull.BLOCK, Duration.ofSeconds(1)), 0);
   }
 
   private static List<String> readIds(EventLog log) throws IOException {

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -388,8 +387,12 @@ class PowerLossModelTest {
           errorsHeard.incrementAndGet();
         }
       };
-      log = EventLog.open(new EventLog.Options(root.resolve("log"), segmentBytes, 1L << 30, WhenLogFull.BLOCK,
-          Duration.ofSeconds(1), durability == Durability.SYNC, Clock.systemUTC(), storage, events), cursors.maxSeq());
+      log = EventLog.open(new EventLog.Options(root.resolve("log"))
+          .sizes(segmentBytes, 1L << 30)
+          .whenFull(WhenLogFull.BLOCK, Duration.ofSeconds(1))
+          .syncEachAppend(durability == Durability.SYNC)
+          .storage(storage)
+          .events(events), cursors.maxSeq());
       deadLetters = new DeadLetterFile(root.resolve("dead-letters"), storage, MAPPER, log, 1 << 20);
       long saved = cursors.read(SINK);
       long first = log.firstSeq();

@@ -75,8 +75,10 @@ public final class KafkaSink implements Sink {
   private final String description;
   private final AtomicBoolean faulted = new AtomicBoolean();
   private volatile Context context;
+  private final Builder settings;
 
   private KafkaSink(Builder b) {
+    this.settings = new Builder(b);
     this.topic = b.topic;
     this.key = b.key;
     this.maxBatchRecords = b.maxBatchRecords;
@@ -91,6 +93,11 @@ public final class KafkaSink implements Sink {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder holding this sink's settings (and its injected producer, if one was given). */
+  public Builder toBuilder() {
+    return new Builder(settings);
   }
 
   /**
@@ -257,6 +264,21 @@ public final class KafkaSink implements Sink {
     private Producer<byte[], byte[]> producer;
 
     private Builder() {}
+
+    private Builder(Builder other) {
+      bootstrapServers = other.bootstrapServers;
+      topic = other.topic;
+      key = other.key;
+      maxBatchRecords = other.maxBatchRecords;
+      maxInFlight = other.maxInFlight;
+      linger = other.linger;
+      maxBlock = other.maxBlock;
+      deliveryTimeout = other.deliveryTimeout;
+      closeTimeout = other.closeTimeout;
+      clientId = other.clientId;
+      overrides.putAll(other.overrides);
+      producer = other.producer;
+    }
 
     /** {@code bootstrap.servers}, for example {@code kafka-1:9092,kafka-2:9092}. Required unless {@link #producer} is set. */
     public Builder bootstrapServers(String servers) {

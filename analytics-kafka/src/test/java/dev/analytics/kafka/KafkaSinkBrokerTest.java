@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.analytics.Analytics;
-import dev.analytics.kafka.harness.KafkaBroker;
-import dev.analytics.kafka.harness.Poll;
+import dev.analytics.kafka.testing.KafkaBroker;
+import dev.analytics.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +84,7 @@ class KafkaSinkBrokerTest {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of("service-events"));
-      Poll.until(Duration.ofSeconds(60), () -> {
+      Await.until(Duration.ofSeconds(60), () -> {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           String id = new String(r.headers().lastHeader(KafkaSink.ID_HEADER).value(), StandardCharsets.UTF_8);
           JsonNode envelope = read(r.value());

@@ -44,6 +44,17 @@ class KafkaSinkTest {
   }
 
   @Test
+  void toBuilderKeepsTheSettings() throws Exception {
+    KafkaSink original = KafkaSink.builder().topic("events").producer(producer).maxBatchRecords(7)
+        .linger(java.time.Duration.ofMillis(40)).build();
+    KafkaSink other = original.toBuilder().topic("other").build();
+    assertThat(other.topic()).isEqualTo("other");
+    assertThat(other.maxBatchRecords()).isEqualTo(7);
+    assertThat(other.linger()).isEqualTo(java.time.Duration.ofMillis(40));
+    assertThat(original.topic()).isEqualTo("events");
+  }
+
+  @Test
   void acknowledgedRecordsAreDeliveredWithIdHeaderUserKeyAndEnvelope() throws Exception {
     KafkaSink sink = sink();
     Record a = record("id-a", "{\"event_type\":\"click\",\"user_id\":\"alice\",\"device_id\":\"d1\"}");

@@ -39,6 +39,19 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code analytics.storage.errors}</td><td>function counter</td><td>failed writes or fsyncs of the log</td></tr>
  * </table>
  *
+ * <table>
+ *   <caption>Per-sink meters, from {@link Stats#sinks()}, each also tagged {@value MetricsListener#SINK_TAG}</caption>
+ *   <tr><th>name</th><th>type</th><th>what</th></tr>
+ *   <tr><td>{@code analytics.sink.queue.records}</td><td>gauge</td><td>records from the sink's cursor to the end of the log</td></tr>
+ *   <tr><td>{@code analytics.sink.queue.bytes}</td><td>gauge (bytes)</td><td>their bytes</td></tr>
+ *   <tr><td>{@code analytics.sink.queue.oldest.age}</td><td>time gauge (seconds)</td><td>how long the sink's oldest queued record has waited</td></tr>
+ *   <tr><td>{@code analytics.sink.cursor}</td><td>gauge</td><td>the sink's position (sequence number): everything below is done</td></tr>
+ *   <tr><td>{@code analytics.sink.batches.in.flight}</td><td>gauge</td><td>batches handed to the sink, not answered yet</td></tr>
+ *   <tr><td>{@code analytics.sink.records.delivered}</td><td>function counter</td><td>records the sink delivered</td></tr>
+ *   <tr><td>{@code analytics.sink.records.retried}</td><td>function counter</td><td>records the sink sent again after a retry-later</td></tr>
+ *   <tr><td>{@code analytics.sink.records.dead.lettered}</td><td>function counter</td><td>records the sink dead-lettered</td></tr>
+ * </table>
+ *
  * <p>The counters count since the instance started, as {@code stats()} does. The meters hold the
  * instance weakly, as Micrometer's function-based meters do: bind it to a registry for its lifetime.
  */
@@ -83,6 +96,46 @@ public final class AnalyticsMetrics implements MeterBinder {
     counter(registry, "analytics.records.corrupt.skipped", "Corrupt records skipped when reading the log", "records",
         Stats::corruptSkipped);
     counter(registry, "analytics.storage.errors", "Failed writes or fsyncs of the log", "errors", Stats::storageErrors);
+    for (String sink : analytics.stats().sinks().keySet()) bindSink(registry, sink);
+  }
+
+  private void bindSink(MeterRegistry registry, String sink) {
+    Tags sinkTags = tags.and(MetricsListener.SINK_TAG, sink);
+    sinkGauge(registry, sinkTags, sink, "analytics.sink.queue.records", "Records from the sink's cursor to the end of the log",
+        "records", s -> s.backlog().records());
+    sinkGauge(registry, sinkTags, sink, "analytics.sink.queue.bytes", "Bytes from the sink's cursor to the end of the log",
+        BaseUnits.BYTES, s -> s.backlog().bytes());
+    sinkGauge(registry, sinkTags, sink, "analytics.sink.cursor", "The sink's position: every record below it is done",
+        null, Stats.SinkStats::cursor);
+    sinkGauge(registry, sinkTags, sink, "analytics.sink.batches.in.flight", "Batches handed to the sink, not answered yet",
+        "batches", Stats.SinkStats::inFlightBatches);
+    TimeGauge.builder("analytics.sink.queue.oldest.age", analytics, TimeUnit.MILLISECONDS,
+            a -> sinkStat(a, sink, s -> s.backlog().oldestAge().toMillis()))
+        .description("How long the sink's oldest queued record has waited; 0 when nothing is queued")
+        .tags(sinkTags).register(registry);
+    sinkCounter(registry, sinkTags, sink, "analytics.sink.records.delivered", "Records the sink delivered",
+        Stats.SinkStats::delivered);
+    sinkCounter(registry, sinkTags, sink, "analytics.sink.records.retried", "Records the sink sent again after a retry-later",
+        Stats.SinkStats::retried);
+    sinkCounter(registry, sinkTags, sink, "analytics.sink.records.dead.lettered", "Records the sink dead-lettered",
+        Stats.SinkStats::deadLettered);
+  }
+
+  private void sinkGauge(MeterRegistry registry, Tags sinkTags, String sink, String name, String description,
+      String unit, java.util.function.ToLongFunction<Stats.SinkStats> value) {
+    Gauge.builder(name, analytics, a -> sinkStat(a, sink, value)).description(description).baseUnit(unit)
+        .tags(sinkTags).register(registry);
+  }
+
+  private void sinkCounter(MeterRegistry registry, Tags sinkTags, String sink, String name, String description,
+      java.util.function.ToLongFunction<Stats.SinkStats> value) {
+    FunctionCounter.builder(name, analytics, a -> sinkStat(a, sink, value)).description(description)
+        .baseUnit("records").tags(sinkTags).register(registry);
+  }
+
+  private static long sinkStat(Analytics analytics, String sink, java.util.function.ToLongFunction<Stats.SinkStats> value) {
+    Stats.SinkStats stats = analytics.stats().sinks().get(sink);
+    return stats == null ? 0 : value.applyAsLong(stats);
   }
 
   private void counter(MeterRegistry registry, String name, String description, String unit,

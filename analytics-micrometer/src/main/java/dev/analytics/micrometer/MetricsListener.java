@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <table>
  *   <caption>Meters, each tagged {@value #SINK_TAG} (and the builder's tags)</caption>
  *   <tr><th>name</th><th>type</th><th>what</th></tr>
+ *   <tr><td>{@code analytics.delivery.latency}</td><td>timer, percentiles 0.5, 0.9, 0.99</td><td>per acknowledged
+ *     batch, how long its oldest record waited from {@code emit()} to delivery: an upper bound for every
+ *     record of the batch (from {@link Listener#onDelivered}, one call per batch)</td></tr>
  *   <tr><td>{@code analytics.sink.retries}</td><td>counter</td><td>retry decisions (batches or parts of them)</td></tr>
  *   <tr><td>{@code analytics.sink.retried.records}</td><td>counter</td><td>records in those retries</td></tr>
  *   <tr><td>{@code analytics.sink.fault}</td><td>gauge</td><td>1 while the sink reports a configuration fault (a bad API key), else 0</td></tr>
@@ -96,6 +100,7 @@ public final class MetricsListener implements Listener {
     final Counter retriedRecords;
     final Counter faults;
     final Counter deadLetters;
+    final Timer latency;
 
     SinkMeters(String sink) {
       Tags sinkTags = tags.and(SINK_TAG, sink);
@@ -107,6 +112,9 @@ public final class MetricsListener implements Listener {
           .tags(sinkTags).register(registry);
       deadLetters = Counter.builder("analytics.sink.dead.letters").description("Records the sink dead-lettered")
           .baseUnit("records").tags(sinkTags).register(registry);
+      latency = Timer.builder("analytics.delivery.latency")
+          .description("Per acknowledged batch, how long its oldest record waited from emit() to delivery")
+          .publishPercentiles(0.5, 0.9, 0.99).tags(sinkTags).register(registry);
       Gauge.builder("analytics.sink.fault", fault, AtomicInteger::get)
           .description("1 while the sink reports a configuration fault and holds its records, else 0")
           .tags(sinkTags).strongReference(true).register(registry);
@@ -115,6 +123,12 @@ public final class MetricsListener implements Listener {
 
   private SinkMeters meters(String sink) {
     return sinks.computeIfAbsent(sink, SinkMeters::new);
+  }
+
+  @Override
+  public void onDelivered(String sink, int records, Duration oldest, Duration newest) {
+    meters(sink).latency.record(oldest);
+    next.onDelivered(sink, records, oldest, newest);
   }
 
   @Override

@@ -1,45 +1,45 @@
 package dev.analytics.spring;
 
 import dev.analytics.Analytics;
-import dev.analytics.Stats;
-import io.micrometer.core.instrument.FunctionCounter;
+import dev.analytics.micrometer.AnalyticsMetrics;
+import dev.analytics.micrometer.MetricsListener;
+import dev.analytics.spi.DeadLetter;
+import dev.analytics.spi.Listener;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Basic meters read from {@link Analytics#stats()} on each scrape: the queue (gauges) and the counters
- * since start (function counters), plus the number of sinks held by a configuration fault.
+ * analytics-micrometer's meters for the starter's {@link Analytics}: {@link AnalyticsMetrics} (stats, in
+ * all and per sink) and a {@link MetricsListener} per registry (delivery latency, retries, faults, dead
+ * letters), plus the number of sinks held by a configuration fault. It is also one of the instance's
+ * listeners: the instance is built before any registry binds it, so it hands what it hears to the
+ * {@code MetricsListener}s made at {@link #bindTo}, and drops what comes before.
  */
-final class AnalyticsMeters implements MeterBinder {
-  private final Analytics analytics;
+final class AnalyticsMeters implements MeterBinder, Listener {
+  private final Supplier<Analytics> analytics;
   private final SinkFaultTracker faults;
+  private final List<Listener> bound = new CopyOnWriteArrayList<>();
 
-  AnalyticsMeters(Analytics analytics, SinkFaultTracker faults) {
+  /** {@code analytics} is asked for at {@link #bindTo}: the instance takes this bean as a listener. */
+  AnalyticsMeters(Supplier<Analytics> analytics, SinkFaultTracker faults) {
     this.analytics = analytics;
     this.faults = faults;
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    gauge(registry, "analytics.queue.records", "Records not yet delivered or dead-lettered by every sink", null,
-        Stats::queuedRecords);
-    gauge(registry, "analytics.queue.bytes", "Bytes of the log not yet delivered by the slowest sink", "bytes",
-        Stats::queuedBytes);
-    TimeGauge.builder("analytics.queue.oldest.age", analytics, TimeUnit.MILLISECONDS,
-            a -> a.stats().oldestQueuedAge().toMillis())
-        .description("How long the oldest queued record has waited")
-        .register(registry);
-    counter(registry, "analytics.events.emitted", "Events accepted by emit()", Stats::emitted);
-    counter(registry, "analytics.events.delivered", "Records delivered, summed over sinks", Stats::delivered);
-    counter(registry, "analytics.events.retried", "Records sent again after a retry-later", Stats::retried);
-    counter(registry, "analytics.events.dead.lettered", "Records written to the dead-letter log", Stats::deadLettered);
-    counter(registry, "analytics.events.dropped", "Events dropped by the when-full policy", Stats::dropped);
-    counter(registry, "analytics.log.corrupt.skipped", "Corrupt records skipped reading the log", Stats::corruptSkipped);
-    counter(registry, "analytics.log.storage.errors", "Failed writes or fsyncs of the log", Stats::storageErrors);
+    Analytics instance = analytics.get();
+    new AnalyticsMetrics(instance).bindTo(registry);
+    bound.add(MetricsListener.builder(registry)
+        .sinks(instance.stats().sinks().keySet().toArray(new String[0])).build());
     if (faults != null) {
       Gauge.builder("analytics.sinks.faulted", faults, f -> f.heldSinks().size())
           .description("Sinks held by a configuration fault (401/403, bad key, wrong endpoint)")
@@ -47,17 +47,47 @@ final class AnalyticsMeters implements MeterBinder {
     }
   }
 
-  private void gauge(MeterRegistry registry, String name, String description, String unit,
-      ToDoubleFunction<Stats> value) {
-    Gauge.builder(name, analytics, a -> value.applyAsDouble(a.stats()))
-        .description(description)
-        .baseUnit(unit)
-        .register(registry);
+  private void tell(Consumer<Listener> call) {
+    for (Listener listener : bound) call.accept(listener);
   }
 
-  private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<Stats> value) {
-    FunctionCounter.builder(name, analytics, a -> value.applyAsDouble(a.stats()))
-        .description(description)
-        .register(registry);
+  @Override
+  public void onDelivered(String sink, int records, Duration oldest, Duration newest) {
+    tell(l -> l.onDelivered(sink, records, oldest, newest));
+  }
+
+  @Override
+  public void onRetry(String sink, int records, Duration delay) {
+    tell(l -> l.onRetry(sink, records, delay));
+  }
+
+  @Override
+  public void onSinkFault(String sink, String message) {
+    tell(l -> l.onSinkFault(sink, message));
+  }
+
+  @Override
+  public void onSinkFaultCleared(String sink) {
+    tell(l -> l.onSinkFaultCleared(sink));
+  }
+
+  @Override
+  public void onDeadLetter(DeadLetter letter) {
+    tell(l -> l.onDeadLetter(letter));
+  }
+
+  @Override
+  public void onDropped(String policy, long count) {
+    tell(l -> l.onDropped(policy, count));
+  }
+
+  @Override
+  public void onCorruption(Path segment, long offset, long skippedRecords, String detail) {
+    tell(l -> l.onCorruption(segment, offset, skippedRecords, detail));
+  }
+
+  @Override
+  public void onStorageError(IOException error) {
+    tell(l -> l.onStorageError(error));
   }
 }

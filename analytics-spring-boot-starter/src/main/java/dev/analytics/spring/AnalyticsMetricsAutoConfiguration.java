@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Meters from {@link Analytics#stats()} when Micrometer is on the class path; Spring Boot binds every
+ * analytics-micrometer's meters when Micrometer is on the class path; Spring Boot binds every
  * {@link MeterBinder} bean to its registries. The bean sits in a nested class so that nothing of
  * Micrometer is loaded where it is absent.
  */
@@ -22,10 +22,11 @@ public class AnalyticsMetricsAutoConfiguration {
 
   @Configuration(proxyBeanMethods = false)
   static class Meters {
+    /** Typed as its class, so that the starter's instance finds it among its listeners. */
     @Bean
     @ConditionalOnMissingBean(name = "analyticsMeterBinder")
-    MeterBinder analyticsMeterBinder(Analytics analytics, ObjectProvider<SinkFaultTracker> faults) {
-      return new AnalyticsMeters(analytics, faults.getIfAvailable());
+    AnalyticsMeters analyticsMeterBinder(ObjectProvider<Analytics> analytics, ObjectProvider<SinkFaultTracker> faults) {
+      return new AnalyticsMeters(analytics::getObject, faults.getIfAvailable());
     }
   }
 }

@@ -53,6 +53,11 @@ final class CompositeListener implements Listener {
   }
 
   @Override
+  public void onDelivered(String sink, int records, Duration oldest, Duration newest) {
+    tell(l -> l.onDelivered(sink, records, oldest, newest));
+  }
+
+  @Override
   public void onRetry(String sink, int records, Duration delay) {
     tell(l -> l.onRetry(sink, records, delay));
   }

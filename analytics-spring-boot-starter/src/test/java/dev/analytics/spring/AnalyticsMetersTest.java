@@ -33,12 +33,20 @@ class AnalyticsMetersTest {
       context.getBean("analyticsMeterBinder", MeterBinder.class).bindTo(registry);
       Analytics analytics = context.getBean(Analytics.class);
       for (int i = 0; i < 3; i++) analytics.emit(Map.of("event_type", "Metered", "n", i));
-      Waits.until("3 delivered", () -> registry.get("analytics.events.delivered").functionCounter().count() == 3.0,
-          () -> analytics.stats() + " delivered counter " + registry.get("analytics.events.delivered").functionCounter().count());
+      Waits.until("3 delivered", () -> registry.get("analytics.records.delivered").functionCounter().count() == 3.0,
+          () -> analytics.stats() + " delivered counter " + registry.get("analytics.records.delivered").functionCounter().count());
       assertThat(registry.get("analytics.events.emitted").functionCounter().count()).isEqualTo(3.0);
       assertThat(registry.get("analytics.queue.records").gauge().value()).isEqualTo(0.0);
       assertThat(registry.get("analytics.sinks.faulted").gauge().value()).isEqualTo(0.0);
-      assertThat(registry.get("analytics.events.dead.lettered").functionCounter().count()).isEqualTo(0.0);
+      assertThat(registry.get("analytics.records.dead.lettered").functionCounter().count()).isEqualTo(0.0);
+      // analytics-micrometer's meters: per sink, and the listener's, which the starter's instance feeds.
+      String sink = analytics.stats().sinks().keySet().iterator().next();
+      assertThat(registry.get("analytics.sink.records.delivered").tag("sink", sink).functionCounter().count())
+          .isEqualTo(3.0);
+      assertThat(registry.get("analytics.sink.queue.records").tag("sink", sink).gauge().value()).isEqualTo(0.0);
+      Waits.until("the delivery latency timer counts the acknowledgements",
+          () -> registry.get("analytics.delivery.latency").tag("sink", sink).timer().count() >= 1);
+      assertThat(registry.get("analytics.sink.fault").tag("sink", sink).gauge().value()).isEqualTo(0.0);
     });
   }
 

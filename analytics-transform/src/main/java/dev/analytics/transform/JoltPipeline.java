@@ -45,15 +45,27 @@ public final class JoltPipeline implements Transform {
   private final CompiledStep[] steps;
   private final Secrets secrets;
   private final String description;
+  private final List<String> uses;
+  private final List<JsonNode> chains;
 
-  private JoltPipeline(CompiledStep[] steps, Secrets secrets, String description) {
+  private JoltPipeline(CompiledStep[] steps, Builder from) {
     this.steps = steps;
-    this.secrets = secrets;
-    this.description = description;
+    this.secrets = from.secrets;
+    this.description = String.join(" + ", from.uses);
+    this.uses = List.copyOf(from.uses);
+    this.chains = List.copyOf(from.chains);
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder holding this pipeline's chains (as written, before secrets) and secrets, to add steps to. */
+  public Builder toBuilder() {
+    Builder builder = new Builder().secrets(secrets);
+    builder.uses.addAll(uses);
+    builder.chains.addAll(chains);
+    return builder;
   }
 
   /**
@@ -234,8 +246,7 @@ public final class JoltPipeline implements Transform {
           }
         }
       }
-      return new JoltPipeline(
-          compiled.toArray(new CompiledStep[0]), secrets, String.join(" + ", uses));
+      return new JoltPipeline(compiled.toArray(new CompiledStep[0]), this);
     }
 
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.analytics.Analytics;
 import dev.analytics.Stats;
 import dev.analytics.connector.ConnectorLoader;
+import dev.analytics.http.HttpSink;
 import dev.analytics.spi.DeadLetter;
 import dev.analytics.spi.SecretProvider;
 import dev.analytics.testing.AmplitudeReceiver;
@@ -61,6 +62,8 @@ public final class Demo {
   private final PrintStream out;
   private final ObjectMapper mapper = new ObjectMapper();
   private volatile long startNanos = System.nanoTime();
+  /** In-request retries of the HTTP sink, which the core's stats().retried() does not see. */
+  private final AtomicLong httpRetries = new AtomicLong();
   private volatile String receiverState = "not started";
 
   private Demo(DemoOptions options, PrintStream out) {
@@ -103,6 +106,7 @@ public final class Demo {
     introduce(config, receiver, work);
     Analytics analytics = ConnectorLoader.fromFile(config)
         .secrets(SecretProvider.of(Map.of("AMPLITUDE_API_TOKEN", apiKey)))
+        .onSink(this::countHttpRetries)
         .endpoint(receiver.endpoint().toString())
         .baseDirectory(work)
         .build();
@@ -129,6 +133,23 @@ public final class Demo {
     }
     summary.print(out);
     return summary;
+  }
+
+  /** The HTTP sink retries in-request before the core sees a "retry later": the progress line counts both. */
+  private void countHttpRetries(dev.analytics.spi.Sink sink) {
+    if (sink instanceof HttpSink http) {
+      http.retryRegistry().getAllRetries()
+          .forEach(retry -> retry.getEventPublisher().onRetry(event -> httpRetries.incrementAndGet()));
+    }
+  }
+
+  /**
+   * True where the progress line may be redrawn in place with terminal escape codes: a console whose
+   * {@code TERM} is known and not {@code dumb}. In a log, under {@code mvn -B} with output captured, or
+   * on a dumb terminal, lines are printed one after the other instead.
+   */
+  static boolean redraws(boolean console, String term) {
+    return console && term != null && !term.isBlank() && !term.equalsIgnoreCase("dumb");
   }
 
   private void introduce(Path config, AmplitudeReceiver receiver, Path work) {
@@ -389,7 +410,7 @@ public final class Demo {
 
   /** A progress line from {@link Analytics#stats()}, rewritten in place on a terminal. */
   private final class Progress {
-    static final boolean CONSOLE = System.console() != null;
+    static final boolean CONSOLE = redraws(System.console() != null, System.getenv("TERM"));
 
     private final Analytics analytics;
     private final Thread thread;
@@ -425,7 +446,7 @@ public final class Demo {
       }
       String line = String.format("[%5.1fs] receiver %-11s emitted %5d  queued %5d  delivered %5d  retried %5d",
           elapsedSeconds(), receiverState, stats.emitted(), stats.queuedRecords(), stats.delivered(),
-          stats.retried());
+          stats.retried() + httpRetries.get());
       synchronized (out) {
         out.print(prefix + line + suffix);
         out.flush();

@@ -34,6 +34,21 @@ class DemoTest {
     assertThat(summary.requests()).isLessThan((int) summary.emitted());
     assertThat(summary.success()).isTrue();
     assertThat(output).contains("receiver up", "receiver down", "receiver back").containsPattern("lost\\s+0\\s");
+    assertThat(output).as("no terminal escape codes without a console").doesNotContain("\033", "\r");
+    // The lost response (504) was retried in-request by the HTTP sink: the progress line counts it.
+    java.util.regex.Matcher retried = java.util.regex.Pattern.compile("retried\\s+(\\d+)").matcher(output);
+    int lastRetried = -1;
+    while (retried.find()) lastRetried = Integer.parseInt(retried.group(1));
+    assertThat(lastRetried).as(output).isPositive();
+  }
+
+  @Test
+  void theProgressLineIsRedrawnOnlyOnAConsoleThatIsNotDumb() {
+    assertThat(Demo.redraws(true, "xterm-256color")).isTrue();
+    assertThat(Demo.redraws(true, "dumb")).isFalse();
+    assertThat(Demo.redraws(true, null)).isFalse();
+    assertThat(Demo.redraws(true, "")).isFalse();
+    assertThat(Demo.redraws(false, "xterm")).isFalse();
   }
 
   @Test

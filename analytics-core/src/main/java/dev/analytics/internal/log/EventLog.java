@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,10 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * segments. Disk use never exceeds {@code maxDiskBytes}: when a new segment would not fit, the
  * when-full policy decides.
  */
-// Why this class is long (~850 lines): appends, rolls, group commit and recovery share the writer's
+// Why this class is long (~710 lines): appends, rolls, retention and group commit share the writer's
 // state under one lock, and splitting them apart would spread that lock's invariants over several
-// classes. The next step is to move recovery (open: scan, cut, report) into its own class, which reads
-// files before any writer exists; it is the largest part.
+// classes. Recovery, which runs before any writer exists, is LogRecovery.
 public final class EventLog implements Closeable {
   private static final System.Logger LOG = System.getLogger(EventLog.class.getName());
   private static final byte[] ENVELOPE_ID = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -48,29 +48,58 @@ public final class EventLog implements Closeable {
       + ENVELOPE_TIMESTAMP.length + Stamper.TIMESTAMP_LENGTH + ENVELOPE_EVENT.length + 1;
   private static final String SPARE_NAME = "next-segment.tmp";
 
-  /** Settings of a log. */
+  /** Settings of a log, set by name; every one but the directory has a default. */
   public static final class Options {
     final Path directory;
-    final int segmentBytes;
-    final long maxDiskBytes;
-    final WhenLogFull whenFull;
-    final Duration blockTimeout;
-    final boolean syncEachAppend;
-    final Clock clock;
-    final Storage storage;
-    final LogEvents events;
+    int segmentBytes = 16 << 20;
+    long maxDiskBytes = 1L << 30;
+    WhenLogFull whenFull = WhenLogFull.BLOCK;
+    Duration blockTimeout = Duration.ofSeconds(5);
+    boolean syncEachAppend;
+    Clock clock = Clock.systemUTC();
+    Storage storage = Storage.DEFAULT;
+    LogEvents events = LogEvents.NONE;
 
-    public Options(Path directory, int segmentBytes, long maxDiskBytes, WhenLogFull whenFull,
-        Duration blockTimeout, boolean syncEachAppend, Clock clock, Storage storage, LogEvents events) {
-      this.directory = Objects.requireNonNull(directory);
+    public Options(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory == null");
+    }
+
+    /** The size of one segment file, and the most disk the log may use (at least two segments). */
+    public Options sizes(int segmentBytes, long maxDiskBytes) {
       this.segmentBytes = segmentBytes;
       this.maxDiskBytes = maxDiskBytes;
-      this.whenFull = Objects.requireNonNull(whenFull);
-      this.blockTimeout = Objects.requireNonNull(blockTimeout);
+      return this;
+    }
+
+    /** What an append does when the log is full, and how long {@link WhenLogFull#BLOCK} waits. */
+    public Options whenFull(WhenLogFull whenFull, Duration blockTimeout) {
+      this.whenFull = Objects.requireNonNull(whenFull, "whenFull == null");
+      this.blockTimeout = Objects.requireNonNull(blockTimeout, "blockTimeout == null");
+      return this;
+    }
+
+    /** Whether each append returns only once an fsync covers it (group commit). Default false. */
+    public Options syncEachAppend(boolean syncEachAppend) {
       this.syncEachAppend = syncEachAppend;
-      this.clock = Objects.requireNonNull(clock);
-      this.storage = Objects.requireNonNull(storage);
-      this.events = Objects.requireNonNull(events);
+      return this;
+    }
+
+    /** The clock for ids and timestamps. */
+    public Options clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** File operations: {@link Storage#DEFAULT}, or one with injected faults in tests. */
+    public Options storage(Storage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage == null");
+      return this;
+    }
+
+    /** Where corruption, drops and storage errors are reported. */
+    public Options events(LogEvents events) {
+      this.events = Objects.requireNonNull(events, "events == null");
+      return this;
     }
   }
 
@@ -120,6 +149,7 @@ public final class EventLog implements Closeable {
   private final Set<String> reportedCorruption = ConcurrentHashMap.newKeySet();
   private final MissingSeqs missing = new MissingSeqs();
   private final FramePositions backlog = new FramePositions();
+  private final DurableAcks acks;
 
   private EventLog(Options options) {
     this.options = options;
@@ -127,12 +157,14 @@ public final class EventLog implements Closeable {
     this.storage = options.storage;
     this.events = options.events;
     this.stamper = new Stamper(options.clock);
+    Path named = directory.getParent() != null ? directory.getParent() : directory;
+    this.acks = new DurableAcks(new AcksView(), "analytics-log-acks-" + named.getFileName());
   }
 
   /**
-   * Opens the log in {@code options.directory}, creating it if needed, and recovers it: leftover
-   * temporary files are deleted, the last segment's torn tail is cut, corruption is reported. Never
-   * fails because of bad bytes.
+   * Opens the log in {@code options.directory}, creating it if needed, and recovers it (see
+   * {@link LogRecovery}): leftover temporary files are deleted, the last segment's torn tail is cut,
+   * corruption is reported. Never fails because of bad bytes.
    *
    * @param minimumNextSeq seqs below this were already handed out (cursors know them); new records
    *     never reuse them even if segment files were lost
@@ -144,30 +176,22 @@ public final class EventLog implements Closeable {
   }
 
   private void recover(long minimumNextSeq) throws IOException {
-    storage.createDirectories(directory);
-    for (Path file : storage.list(directory)) {
-      String name = file.getFileName().toString();
-      if (name.endsWith(".tmp")) {
-        storage.delete(file); // a spare segment or a write that never completed
+    LogRecovery.Found found = new LogRecovery(storage, directory, options.segmentBytes, this::report)
+        .run(segments, minimumNextSeq);
+    lock.lock();
+    try {
+      nextSeq = found.nextSeq();
+      LogRecovery.Reopened last = found.reopened();
+      if (last == null) {
+        openNewActive(found.nextSeq());
       } else {
-        long base = SegmentFormat.baseSeqOf(name);
-        if (base >= 0) {
-          long size = storage.size(file);
-          if (size > Integer.MAX_VALUE) {
-            report(file, 0, 0, 0, "segment file of " + size + " bytes ignored");
-            continue;
-          }
-          segments.put(base, new Segment(base, file, (int) size, (int) size));
-        }
+        active = last.segment();
+        activeChannel = last.channel();
+        activeMap = last.map();
+        position = last.position();
       }
-    }
-    removeFilesWithoutRecords(minimumNextSeq);
-    learnWhereSealedSegmentsEnd();
-    if (segments.isEmpty()) {
-      nextSeq = minimumNextSeq;
-      createFirstSegment(minimumNextSeq);
-    } else {
-      recoverLastSegment(minimumNextSeq);
+    } finally {
+      lock.unlock();
     }
     releasedSeq = segments.firstKey();
     syncedSeq = nextSeq;
@@ -175,133 +199,6 @@ public final class EventLog implements Closeable {
     // directory (it closed or died before a record needed it): the first fsync here does it, or a
     // power loss could take a segment's name, and every record in it, after its records were synced.
     directoryDirty = true;
-  }
-
-  /** Sealed segments record in their header where their data ends: what queuedBytes() counts. */
-  private void learnWhereSealedSegmentsEnd() throws IOException {
-    for (Segment segment : segments.values()) {
-      if (segment == segments.lastEntry().getValue()) break; // scanned by recoverLastSegment
-      ByteBuffer header = SegmentFormat.readHeader(storage, segment.path);
-      int end = header == null || SegmentFormat.checkHeader(header, segment.baseSeq) != null
-          ? -1 : SegmentFormat.endOffset(header);
-      if (end > 0 && end <= segment.size) segment.usedBytes = end;
-    }
-  }
-
-  /**
-   * Removes segment files that cannot hold a record: too short for a header and a frame, or, at the
-   * end of the log, a file of zeros without a header (a roll interrupted before its data reached the
-   * disk). A gap they leave in the middle of the log is counted and reported by the first reader that
-   * crosses it, which knows the seqs it expected there.
-   */
-  private void removeFilesWithoutRecords(long minimumNextSeq) throws IOException {
-    for (Segment segment : List.copyOf(segments.values())) {
-      if (segment.size >= SegmentFormat.HEADER_BYTES + SegmentFormat.FRAME_HEADER_BYTES) continue;
-      boolean last = segment == segments.lastEntry().getValue();
-      if (last && !SegmentFormat.onlyZeros(storage, segment.path)) {
-        report(segment.path, 0, segment.baseSeq, minimumNextSeq, "segment file truncated to " + segment.size
-            + " bytes, inside its header");
-      } else {
-        LOG.log(System.Logger.Level.INFO, "removed " + segment.path + " (" + segment.size + " bytes, no record)");
-      }
-      segments.remove(segment.baseSeq);
-      storage.delete(segment.path);
-    }
-    while (!segments.isEmpty()) {
-      Segment last = segments.lastEntry().getValue();
-      if (SegmentFormat.hasValidHeader(storage, last.path, last.baseSeq) || !SegmentFormat.onlyZeros(storage, last.path)) return;
-      LOG.log(System.Logger.Level.INFO, "removed " + last.path + ": a segment roll interrupted before its data "
-          + "reached the disk (no header, no record)");
-      segments.remove(last.baseSeq);
-      storage.delete(last.path);
-    }
-  }
-
-  private void createFirstSegment(long base) throws IOException {
-    lock.lock();
-    try {
-      openNewActive(base);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void recoverLastSegment(long minimumNextSeq) throws IOException {
-    Segment last = segments.lastEntry().getValue();
-    StorageFile channel = storage.open(last.path, Storage.Access.WRITE);
-    ByteBuffer map;
-    try {
-      map = channel.map(last.size, true);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
-    String headerProblem = SegmentFormat.checkHeader(map, last.baseSeq);
-    if (headerProblem != null) {
-      report(last.path, 0, 0, 0, headerProblem + "; records are still read by their own checksums");
-    }
-    int createdSize = SegmentFormat.createdSize(map);
-    int offset = SegmentFormat.HEADER_BYTES;
-    long scanSeq = last.baseSeq;
-    long sealedNext = -1;
-    while (true) {
-      SegmentFormat.FrameKind kind = SegmentFormat.classify(map, offset, scanSeq);
-      if (kind == SegmentFormat.FrameKind.RECORD) {
-        long seq = map.getLong(offset + 8);
-        if (seq > scanSeq) report(last.path, offset, scanSeq, seq, "records " + scanSeq + ".." + (seq - 1) + " are missing");
-        scanSeq = seq + 1;
-        offset += SegmentFormat.FRAME_HEADER_BYTES + map.getInt(offset);
-      } else if (kind == SegmentFormat.FrameKind.SEAL) {
-        sealedNext = map.getLong(offset + 8);
-        break;
-      } else {
-        int next = SegmentFormat.resync(map, offset, scanSeq);
-        if (next < 0) {
-          // Torn tail (or clean end): nothing valid follows. Zero it so later appends leave no stale bytes.
-          if (!SegmentFormat.allZero(map, offset, last.size)) {
-            LOG.log(System.Logger.Level.INFO, "cut torn tail of " + last.path + " at offset " + offset);
-            for (int i = offset; i < last.size; i++) map.put(i, (byte) 0);
-          }
-          break;
-        }
-        report(last.path, offset, 0, 0, "skipped " + (next - offset) + " corrupt bytes");
-        offset = next;
-      }
-    }
-    if (createdSize > last.size) {
-      // Files never shrink: this one lost its tail. Cursors past its last record prove records lost.
-      long lostTo = Math.max(scanSeq, minimumNextSeq);
-      report(last.path, offset, scanSeq, lostTo, "segment file truncated to " + last.size + " of " + createdSize
-          + " bytes" + (lostTo > scanSeq ? "; records " + scanSeq + ".." + (lostTo - 1) + " are lost"
-          : "; records after seq " + (scanSeq - 1) + ", if any, are lost"));
-    }
-    lock.lock();
-    try {
-      // A file shorter than a segment lost its tail (or was made with a smaller segmentBytes); appends
-      // to it could end too close to its end for the seal frame a roll writes. Finish it instead.
-      boolean roomForSeal = offset + SegmentFormat.SEAL_BYTES <= last.size;
-      if (sealedNext >= 0 || scanSeq < minimumNextSeq || last.size < options.segmentBytes || !roomForSeal) {
-        // The last segment is complete (or cursors are ahead of it): new records start a new segment.
-        long base = Math.max(Math.max(sealedNext, scanSeq), minimumNextSeq);
-        last.usedBytes = offset;
-        if (sealedNext < 0 && roomForSeal) {
-          SegmentFormat.writeSeal(map, offset, base);
-        }
-        channel.unmap(map);
-        channel.close();
-        nextSeq = base;
-        openNewActive(base);
-      } else {
-        active = last;
-        activeChannel = channel;
-        activeMap = map;
-        position = offset;
-        last.usedBytes = offset;
-        nextSeq = scanSeq;
-      }
-    } finally {
-      lock.unlock();
-    }
   }
 
   /** The lowest seq not yet read by every sink: what DROP_OLDEST really drops starts there. */
@@ -320,7 +217,23 @@ public final class EventLog implements Closeable {
    * @return the id, or {@code null} if {@link WhenLogFull#DROP_NEWEST} dropped the event
    */
   public String append(byte[] eventJson) {
-    return append(eventJson, null, null);
+    return append(eventJson, null, null, null);
+  }
+
+  /**
+   * Appends like {@link #append} without waiting for the fsync: the future completes with the id once
+   * the record is as durable as {@link #append}'s return means (if every append is synced: fsynced,
+   * by the group commit blocking appenders share; else at once, as {@link #append} returns), or
+   * exceptionally if the fsync that should cover it fails. With {@code null} if
+   * {@link WhenLogFull#DROP_NEWEST} dropped the event.
+   *
+   * @throws RuntimeException as {@link #append} does, for what happens before the record is written
+   */
+  public CompletableFuture<String> appendAsync(byte[] eventJson) {
+    if (!options.syncEachAppend) return CompletableFuture.completedFuture(append(eventJson));
+    CompletableFuture<String> ack = new CompletableFuture<>();
+    if (append(eventJson, null, null, ack) == null) ack.complete(null);
+    return ack;
   }
 
   /**
@@ -331,10 +244,11 @@ public final class EventLog implements Closeable {
   public boolean appendExisting(String id, String timestamp, byte[] eventJson) {
     Objects.requireNonNull(id, "id == null");
     Objects.requireNonNull(timestamp, "timestamp == null");
-    return append(eventJson, id.getBytes(StandardCharsets.UTF_8), timestamp.getBytes(StandardCharsets.UTF_8)) != null;
+    return append(eventJson, id.getBytes(StandardCharsets.UTF_8), timestamp.getBytes(StandardCharsets.UTF_8), null) != null;
   }
 
-  private String append(byte[] eventJson, byte[] fixedId, byte[] fixedTimestamp) {
+  /** With an {@code ack} (syncEachAppend only), registers it and returns without waiting for the fsync. */
+  private String append(byte[] eventJson, byte[] fixedId, byte[] fixedTimestamp, CompletableFuture<String> ack) {
     int payload = ENVELOPE_OVERHEAD + eventJson.length
         + (fixedId == null ? 0 : fixedId.length - Stamper.ID_LENGTH)
         + (fixedTimestamp == null ? 0 : fixedTimestamp.length - Stamper.TIMESTAMP_LENGTH);
@@ -383,11 +297,12 @@ public final class EventLog implements Closeable {
       active.usedBytes = position;
       id = new String(idBytes, StandardCharsets.ISO_8859_1);
       nextSeq = seq + 1; // publishes the complete frame to readers
+      if (ack != null) acks.add(seq, id, ack); // under the lock: registered in seq order
     } finally {
       lock.unlock();
     }
     onAppend.run();
-    if (options.syncEachAppend) awaitDurable(seq + 1);
+    if (options.syncEachAppend && ack == null) awaitDurable(seq + 1);
     return id;
   }
 
@@ -634,10 +549,7 @@ public final class EventLog implements Closeable {
     while (true) {
       synchronized (syncMonitor) {
         while (true) {
-          if (failIfSuspect && suspectBelow >= seqExclusive) {
-            throw new UncheckedIOException("fsync of the event log in " + directory + " failed; the event "
-                + "is written and will be delivered, but is not known to be durable", lastSyncFailure);
-          }
+          if (failIfSuspect && suspectBelow >= seqExclusive) throw notDurable();
           if (syncedSeq >= seqExclusive) return;
           if (!syncing) {
             syncing = true;
@@ -653,6 +565,12 @@ public final class EventLog implements Closeable {
       }
       syncAsLeader();
     }
+  }
+
+  /** What a SYNC append gets for a record written before an fsync failed. Under syncMonitor. */
+  private UncheckedIOException notDurable() {
+    return new UncheckedIOException("fsync of the event log in " + directory + " failed; the event "
+        + "is written and will be delivered, but is not known to be durable", lastSyncFailure);
   }
 
   /** Fsyncs everything appended so far. */
@@ -815,6 +733,7 @@ public final class EventLog implements Closeable {
     } catch (UncheckedIOException e) {
       failure = e.getCause();
     }
+    acks.close(() -> new IllegalStateException("closed"));
     lock.lock();
     try {
       for (StorageFile channel : unsyncedSealed) closeQuietly(channel);
@@ -835,6 +754,35 @@ public final class EventLog implements Closeable {
       return closed && channel == activeChannel;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The group commit state {@link DurableAcks} reads. */
+  private final class AcksView implements DurableAcks.Log {
+    @Override
+    public void awaitDurable(long seqExclusive) {
+      EventLog.this.awaitDurable(seqExclusive);
+    }
+
+    @Override
+    public long syncedSeq() {
+      synchronized (syncMonitor) {
+        return syncedSeq;
+      }
+    }
+
+    @Override
+    public long suspectBelow() {
+      synchronized (syncMonitor) {
+        return suspectBelow;
+      }
+    }
+
+    @Override
+    public UncheckedIOException notDurable() {
+      synchronized (syncMonitor) {
+        return EventLog.this.notDurable();
+      }
     }
   }
 

@@ -69,23 +69,66 @@ public final class LogInspector {
   /**
    * One segment file as scanned.
    *
-   * @param dataBytes where its frames end (header included): the bytes in use of its preallocated size
-   * @param firstSeq the first intact record's seq, or -1 when it has none
-   * @param lastSeq the last intact record's seq, or -1 when it has none
-   * @param nextSeq the seq a record after this segment carries (from the seal, else {@code lastSeq + 1},
-   *     else the base seq)
-   * @param tornTailOffset where nothing valid follows a non-zero frame, or -1: a record being written
-   *     (live) or a write cut by a crash (cut at the next open); not corruption
+   * @param contents what its frames hold (nothing, for a file too short, of zeros, or vanished)
    * @param damage corrupt frames skipped, missing seqs and a bad header: corruption
    * @param vanished the file was deleted (released by a live service) before it could be read
    */
-  public record SegmentScan(Path file, long baseSeq, long fileBytes, long dataBytes, long records,
-      long firstSeq, long lastSeq, long nextSeq, boolean sealed, long tornTailOffset, List<Damage> damage,
+  public record SegmentScan(Path file, long baseSeq, long fileBytes, Contents contents, List<Damage> damage,
       boolean vanished) {
     public boolean corrupt() {
       return !damage.isEmpty();
     }
+
+    SegmentScan withDamage(List<Damage> damage) {
+      return new SegmentScan(file, baseSeq, fileBytes, contents, List.copyOf(damage), vanished);
+    }
+
+    /** Where its frames end (header included): the bytes in use of its preallocated size. */
+    public long dataBytes() {
+      return contents.dataBytes();
+    }
+
+    public long records() {
+      return contents.seqs().records();
+    }
+
+    /** The first intact record's seq, or -1 when it has none. */
+    public long firstSeq() {
+      return contents.seqs().first();
+    }
+
+    /** The last intact record's seq, or -1 when it has none. */
+    public long lastSeq() {
+      return contents.seqs().last();
+    }
+
+    /** The seq a record after this segment carries (from the seal, else lastSeq + 1, else the base seq). */
+    public long nextSeq() {
+      return contents.seqs().next();
+    }
+
+    public boolean sealed() {
+      return contents.sealed();
+    }
+
+    /**
+     * Where nothing valid follows a non-zero frame, or -1: a record being written (live) or a write cut
+     * by a crash (cut at the next open); not corruption.
+     */
+    public long tornTailOffset() {
+      return contents.tornTailOffset();
+    }
   }
+
+  /** What a segment's frames hold: see the accessors of {@link SegmentScan}. */
+  public record Contents(long dataBytes, Seqs seqs, boolean sealed, long tornTailOffset) {
+    static Contents none(long baseSeq) {
+      return new Contents(0, new Seqs(0, -1, -1, baseSeq), false, -1);
+    }
+  }
+
+  /** The intact records of a segment: how many, the first and last seq (-1 if none), the next seq. */
+  public record Seqs(long records, long first, long last, long next) {}
 
   /**
    * Each sink's saved cursor, by sink name: the seq of the first record it has not finished, as last
@@ -150,7 +193,7 @@ public final class LogInspector {
         List<Damage> damage = new ArrayList<>(scan.damage());
         damage.add(0, new Damage(0, missing(previous.nextSeq(), scan.baseSeq() - 1) + ": "
             + previous.file().getFileName() + " ends early"));
-        scan = withDamage(scan, damage);
+        scan = scan.withDamage(damage);
       }
       scans.add(scan);
       previous = scan;
@@ -167,16 +210,10 @@ public final class LogInspector {
       SegmentScan second = scanSegment(file, (seq, bytes, time) -> seen.add(new long[] {seq, bytes, time}), true);
       List<Damage> confirmed = new ArrayList<>();
       for (Damage damage : second.damage()) if (first.damage().contains(damage)) confirmed.add(damage);
-      first = withDamage(second, confirmed);
+      first = second.withDamage(confirmed);
     }
     for (long[] record : seen) visitor.record(record[0], (int) record[1], record[2]);
     return first;
-  }
-
-  private static SegmentScan withDamage(SegmentScan scan, List<Damage> damage) {
-    return new SegmentScan(scan.file(), scan.baseSeq(), scan.fileBytes(), scan.dataBytes(), scan.records(),
-        scan.firstSeq(), scan.lastSeq(), scan.nextSeq(), scan.sealed(), scan.tornTailOffset(),
-        List.copyOf(damage), scan.vanished());
   }
 
   /**
@@ -194,15 +231,15 @@ public final class LogInspector {
         List<Damage> damage = tooShort && last && SegmentFormat.onlyZeros(Storage.DEFAULT, file)
             ? List.of()
             : List.of(new Damage(0, "segment file of " + fileBytes + " bytes, too short for a record"));
-        return new SegmentScan(file, baseSeq, fileBytes, 0, 0, -1, -1, baseSeq, false, -1, damage, false);
+        return new SegmentScan(file, baseSeq, fileBytes, Contents.none(baseSeq), damage, false);
       }
       map = Mapping.map(channel, FileChannel.MapMode.READ_ONLY, fileBytes);
     } catch (NoSuchFileException e) {
-      return new SegmentScan(file, baseSeq, 0, 0, 0, -1, -1, baseSeq, false, -1, List.of(), true);
+      return new SegmentScan(file, baseSeq, 0, Contents.none(baseSeq), List.of(), true);
     }
     try {
       if (last && SegmentFormat.checkHeader(map, baseSeq) != null && SegmentFormat.allZero(map, 0, map.capacity())) {
-        return new SegmentScan(file, baseSeq, fileBytes, 0, 0, -1, -1, baseSeq, false, -1, List.of(), false);
+        return new SegmentScan(file, baseSeq, fileBytes, Contents.none(baseSeq), List.of(), false);
       }
       return scanFrames(file, baseSeq, fileBytes, map, visitor);
     } finally {
@@ -261,8 +298,8 @@ public final class LogInspector {
       // Segment files never shrink: this one lost its tail, and any records that were in it.
       damage.add(new Damage(fileBytes, "segment file truncated to " + fileBytes + " of " + createdSize + " bytes"));
     }
-    return new SegmentScan(file, baseSeq, fileBytes, offset, records, firstSeq, lastSeq, nextSeq, sealed,
-        tornTail, List.copyOf(damage), false);
+    Contents contents = new Contents(offset, new Seqs(records, firstSeq, lastSeq, nextSeq), sealed, tornTail);
+    return new SegmentScan(file, baseSeq, fileBytes, contents, List.copyOf(damage), false);
   }
 
   private static String missing(long first, long last) {

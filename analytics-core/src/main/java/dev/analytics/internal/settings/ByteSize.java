@@ -41,4 +41,23 @@ public final class ByteSize {
       throw new IllegalArgumentException("invalid byte size \"" + text + "\": too large");
     }
   }
+
+  /**
+   * {@code bytes} in the unit that {@code written} uses ({@code 131072} as {@code 128 KiB} when the user
+   * wrote {@code 64KiB}), so a message speaks the user's units; null when {@code written} has none.
+   */
+  public static String inUnitOf(String written, long bytes) {
+    Matcher m = SIZE.matcher(written == null ? "" : written);
+    if (!m.matches() || m.group(2).isEmpty() || m.group(2).equalsIgnoreCase("b")) return null;
+    String unit = m.group(2);
+    long multiplier;
+    try {
+      multiplier = parse("1" + unit);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (bytes % multiplier == 0) return (bytes / multiplier) + " " + unit;
+    return new java.math.BigDecimal(bytes).divide(java.math.BigDecimal.valueOf(multiplier), 3,
+        java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + " " + unit;
+  }
 }

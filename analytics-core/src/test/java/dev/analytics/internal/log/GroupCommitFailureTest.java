@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,8 +35,11 @@ class GroupCommitFailureTest {
         throw new IOException("Input/output error (injected)");
       }
     };
-    EventLog log = EventLog.open(new EventLog.Options(dir, 64 * 1024, 1 << 20, WhenLogFull.BLOCK,
-        Duration.ofSeconds(1), true, Clock.systemUTC(), storage, LogEvents.NONE), 0);
+    EventLog log = EventLog.open(new EventLog.Options(dir)
+        .sizes(64 * 1024, 1 << 20)
+        .whenFull(WhenLogFull.BLOCK, Duration.ofSeconds(1))
+        .syncEachAppend(true)
+        .storage(storage), 0);
     logRef.set(log);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {

@@ -20,7 +20,7 @@ public record DeliveryConfig(
 
   /** Where requests go and what they carry besides the body. */
   public record Target(URI endpoint, String method, List<Map.Entry<String, String>> headers, String userAgent,
-      Duration requestTimeout, int maxConcurrentRequests) {}
+      Duration requestTimeout, int maxConcurrentRequests, boolean adaptiveConcurrency) {}
 
   /** In-request retries: attempts and backoff; the registry the {@code Retry} is created in. */
   public record Retries(int maxAttempts, Duration backoffMin, Duration backoffMax, DoubleSupplier jitter,
@@ -35,8 +35,9 @@ public record DeliveryConfig(
 
   /**
    * Collaborators: {@code client} is the user's {@link HttpClient} or null (the sink then builds one with
-   * {@code connectTimeout}); {@code scheduler} is the user's or null (the sink owns one).
+   * {@code connectTimeout}); {@code scheduler} is the user's or null (the sink owns one);
+   * {@code exchanges} hears each exchange ({@link ExchangeObserver#NONE}: no link is added for it).
    */
   public record Collaborators(String name, Clock clock, ScheduledExecutorService scheduler, HttpClient client,
-      Duration connectTimeout, Redactor redactor) {}
+      Duration connectTimeout, Redactor redactor, ExchangeObserver exchanges) {}
 }

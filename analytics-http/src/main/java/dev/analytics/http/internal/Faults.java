@@ -37,18 +37,20 @@ final class Faults {
     this.context = context == null ? NO_CONTEXT : context;
   }
 
-  /** A configuration fault; {@code safeMessage} is already redacted. */
+  /**
+   * A configuration fault; {@code safeMessage} is already redacted. The core logs it (once when it
+   * starts, a summary a minute, once when it ends): logged here at DEBUG only, not twice.
+   */
   void configuration(String safeMessage) {
-    boolean first = configuration.compareAndSet(false, true);
-    Delivery.LOG.log(first ? Level.WARNING : Level.DEBUG, "{0}: configuration fault, holding records: {1}",
-        name, safeMessage);
+    configuration.set(true);
+    Delivery.LOG.log(Level.DEBUG, "{0}: configuration fault, holding records: {1}", name, safeMessage);
     report(safeMessage);
   }
 
   /** A request succeeded: a configuration fault, if any, is over. */
   void configurationCleared() {
     if (configuration.compareAndSet(true, false)) {
-      Delivery.LOG.log(Level.INFO, "{0}: requests succeed again; fault cleared", name);
+      Delivery.LOG.log(Level.DEBUG, "{0}: requests succeed again; fault cleared", name);
       clearIfNone();
     }
   }

@@ -16,10 +16,14 @@ import java.util.concurrent.CompletableFuture;
 final class StatusPolicy implements ResponsePolicy {
   private final Faults faults;
   private final Clock clock;
+  /** No response, or a transient status: one line when it starts, a summary a minute, one when it ends. */
+  private final Incident unavailable;
 
-  StatusPolicy(Faults faults, Clock clock) {
+  StatusPolicy(String name, Faults faults, Clock clock) {
     this.faults = faults;
     this.clock = clock;
+    this.unavailable = new Incident(Delivery.LOG, Level.WARNING, name + ": endpoint unavailable",
+        "records are kept and retried", clock, Incident.SUMMARY_EVERY);
   }
 
   static boolean isTransient(int status) {
@@ -32,19 +36,23 @@ final class StatusPolicy implements ResponsePolicy {
       Throwable cause = Delivery.unwrap(answer.error);
       String what = cause.getClass().getSimpleName()
           + (cause.getMessage() == null ? "" : ": " + answer.redact(cause.getMessage()));
-      Delivery.LOG.log(cause instanceof IOException ? Level.INFO : Level.WARNING,
-          "{0}: {1} records not sent ({2}); kept for retry", answer.name(), answer.parts().size(), what);
+      if (cause instanceof IOException || cause instanceof java.util.concurrent.TimeoutException) {
+        unavailable.occurred(what);
+      } else {
+        Delivery.LOG.log(Level.WARNING, "{0}: {1} records not sent ({2}); kept for retry", answer.name(),
+            answer.parts().size(), what);
+      }
       return answer.settleAll(Outcome.retryLater());
     }
     int status = answer.status();
     if (answer.succeeded()) {
+      unavailable.ended("requests succeed again");
       faults.configurationCleared();
       return answer.settleAll(Outcome.delivered());
     }
     if (isTransient(status)) {
       Optional<Duration> after = RetryAfter.of(answer.response, clock);
-      Delivery.LOG.log(Level.INFO, "{0}: HTTP {1}, {2} records kept for retry{3}", answer.name(), status,
-          answer.parts().size(), after.map(d -> " after " + d).orElse(""));
+      unavailable.occurred("HTTP " + status + after.map(d -> " (Retry-After " + d.toSeconds() + " s)").orElse(""));
       return answer.settleAll(after.map(Outcome::retryAfter).orElse(Outcome.retryLater()));
     }
     return answer.reject(answer.parts(), "HTTP " + status + ": " + answer.excerpt());

@@ -3,8 +3,8 @@ package dev.analytics.kafka.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.analytics.kafka.harness.Poll;
 import dev.analytics.spi.Outcome;
+import dev.analytics.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ class AnalyticsSinkTaskTest {
     assertThat(retry.batch).extracting(r -> r.id()).containsExactly("id-0-2");
     assertThat(committed()).as("offset 2 is still being retried").containsEntry(P0, 2L);
     retry.answer(d);
-    Poll.until(WAIT, () -> committed().get(P0) == 6L, () -> "committed " + committed());
+    Await.until(WAIT, () -> committed().get(P0) == 6L, () -> "committed " + committed());
   }
 
   @Test
@@ -90,7 +90,7 @@ class AnalyticsSinkTaskTest {
     Outcome d = Outcome.delivered();
     sink.nextCall().answer(d, Outcome.rejected("HTTP 400: events[0].user_id: invalid id length"), d);
 
-    Poll.until(WAIT, () -> committed().get(P0) == 3L, () -> "committed " + committed());
+    Await.until(WAIT, () -> committed().get(P0) == 3L, () -> "committed " + committed());
     assertThat(context.reported).singleElement().satisfies(r -> {
       assertThat(r.record.kafkaOffset()).isEqualTo(1);
       assertThat(r.header(TaskDelivery.REASON_HEADER)).isEqualTo("HTTP 400: events[0].user_id: invalid id length");
@@ -113,7 +113,7 @@ class AnalyticsSinkTaskTest {
     ScriptedSink.Call call = sink.nextCall();
     assertThat(call.batch).extracting(r -> r.id()).containsExactly("id-0-0");
     call.answer(Outcome.delivered());
-    Poll.until(WAIT, () -> committed().get(P0) == 4L, () -> "committed " + committed());
+    Await.until(WAIT, () -> committed().get(P0) == 4L, () -> "committed " + committed());
     assertThat(context.reported).extracting(r -> r.record.kafkaOffset()).containsExactly(1L, 2L, 3L);
     assertThat(context.reported).extracting(r -> r.header(TaskDelivery.STAGE_HEADER))
         .containsExactly("transform", "convert", "convert");
@@ -130,7 +130,7 @@ class AnalyticsSinkTaskTest {
     task.put(both); // one put: the four records travel in one batch, every attempt
     // Connection refused, 503, 429: all reach the task as "retry later".
     sink.nextCall().answerAll(Outcome.retryLater());
-    Poll.until(WAIT, () -> {
+    Await.until(WAIT, () -> {
       task.put(List.of()); // the worker calls put on every poll, records or not
       return context.paused.containsAll(List.of(P0, P1));
     }, () -> "not paused while backing off");
@@ -139,7 +139,7 @@ class AnalyticsSinkTaskTest {
       task.put(List.of());
     }
     sink.nextCall().answerAll(Outcome.delivered());
-    Poll.until(WAIT, () -> {
+    Await.until(WAIT, () -> {
       task.put(List.of());
       return context.paused.isEmpty() && committed().get(P0) == 2L && committed().get(P1) == 2L;
     }, () -> "paused " + context.paused + ", committed " + committed());
@@ -152,7 +152,7 @@ class AnalyticsSinkTaskTest {
     ScriptedSink sink = start("{}");
     task.put(records(P0, 0, 1));
     sink.nextCall().answer(Outcome.retryAfter(Duration.ofHours(1)));
-    Poll.until(WAIT, () -> task.delivery().holding().compareTo(Duration.ofMinutes(59)) > 0,
+    Await.until(WAIT, () -> task.delivery().holding().compareTo(Duration.ofMinutes(59)) > 0,
         () -> "holding " + task.delivery().holding());
     task.put(List.of());
     assertThat(context.paused).containsExactlyInAnyOrder(P0, P1);
@@ -168,12 +168,12 @@ class AnalyticsSinkTaskTest {
 
     sink.nextCall().answerAll(Outcome.delivered());
     sink.nextCall().answerAll(Outcome.delivered());
-    Poll.until(WAIT, () -> {
+    Await.until(WAIT, () -> {
       task.put(List.of());
       return context.paused.isEmpty();
     }, () -> task.delivery().buffered() + " in hand, paused " + context.paused);
     sink.nextCall().answerAll(Outcome.delivered());
-    Poll.until(WAIT, () -> committed().get(P0) == 12L, () -> "committed " + committed());
+    Await.until(WAIT, () -> committed().get(P0) == 12L, () -> "committed " + committed());
   }
 
   @Test
@@ -186,9 +186,9 @@ class AnalyticsSinkTaskTest {
     task.put(List.of());
     p0.answerAll(Outcome.delivered());
 
-    Poll.until(WAIT, () -> committed().getOrDefault(P0, -1L) == 2L, () -> "committed " + committed());
+    Await.until(WAIT, () -> committed().getOrDefault(P0, -1L) == 2L, () -> "committed " + committed());
     assertThat(committed()).doesNotContainKey(P1);
-    Poll.until(WAIT, () -> task.delivery().buffered() == 0, () -> task.delivery().buffered() + " in hand");
+    Await.until(WAIT, () -> task.delivery().buffered() == 0, () -> task.delivery().buffered() + " in hand");
     assertThat(sink.calls).as("P1's queued records were dropped, not sent").isEmpty();
   }
 

@@ -5,8 +5,12 @@ import dev.analytics.Analytics;
 import dev.analytics.connector.ConnectorLoader;
 import dev.analytics.examples.Demo;
 import dev.analytics.kafka.KafkaSink;
+import dev.analytics.kafka.connect.AnalyticsSinkConnector;
+import dev.analytics.kafka.testing.ConnectWorker;
+import dev.analytics.kafka.testing.KafkaBroker;
 import dev.analytics.spi.SecretProvider;
 import dev.analytics.testing.AmplitudeReceiver;
+import dev.analytics.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -35,6 +39,8 @@ import java.util.Map;
 public final class ScalingOutDemo {
   static final String TOPIC = "service-events";
   static final String CONNECTOR = "amplitude";
+  /** How often the waits look at the receiver and the worker: each look copies or asks for a lot. */
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private final PrintStream out;
   private final int events;
@@ -78,12 +84,12 @@ public final class ScalingOutDemo {
     String apiKey = SecretProvider.environment().get("AMPLITUDE_API_TOKEN").orElse(Demo.DEMO_API_KEY);
     Path connectorFile = seedFile(work);
     try (AmplitudeReceiver receiver = AmplitudeReceiver.create(apiKey).start();
-        LocalKafka.Broker broker = new LocalKafka.Broker(work.resolve("broker"), Map.of())) {
+        KafkaBroker broker = KafkaBroker.create(work.resolve("broker"))) {
       out.println("starting a Kafka broker (KRaft) at " + broker.bootstrapServers() + " ...");
       broker.start().awaitReady(Duration.ofSeconds(120));
       broker.createTopic(TOPIC, 4);
-      try (LocalKafka.Worker worker = new LocalKafka.Worker("connect-worker", work.resolve("connect"),
-          broker.bootstrapServers(), "analytics-connect", Map.of("AMPLITUDE_API_TOKEN", apiKey))) {
+      try (ConnectWorker worker = ConnectWorker.builder("connect-worker", work.resolve("connect"), broker.bootstrapServers())
+          .groupId("analytics-connect").environment(Map.of("AMPLITUDE_API_TOKEN", apiKey)).build()) {
         out.println("starting a Kafka Connect worker (distributed mode) ...");
         worker.start().awaitReady(Duration.ofSeconds(120));
         var created = worker.putConnector(CONNECTOR, connectorConfig(connectorFile, receiver));
@@ -117,14 +123,14 @@ public final class ScalingOutDemo {
         .secrets(SecretProvider.of(Map.of("AMPLITUDE_API_TOKEN", apiKey))).baseDirectory(directory).build()) {
       long start = System.nanoTime();
       emit(analytics);
-      LocalKafka.until(Duration.ofSeconds(300), () -> receiver.events().size() >= before + events,
+      Await.until(Duration.ofSeconds(300), POLL, () -> receiver.events().size() >= before + events,
           () -> (receiver.events().size() - before) + " of " + events + " arrived in-process");
       return events / ((System.nanoTime() - start) / 1e9);
     }
   }
 
   /** Emits through KafkaSink; events per second until the receiver has them all, or -1 if some never arrive. */
-  private double viaKafka(Path directory, LocalKafka.Broker broker, AmplitudeReceiver receiver, LocalKafka.Worker worker) {
+  private double viaKafka(Path directory, KafkaBroker broker, AmplitudeReceiver receiver, ConnectWorker worker) {
     int before = receiver.events().size();
     KafkaSink sink = KafkaSink.builder().bootstrapServers(broker.bootstrapServers()).topic(TOPIC)
         .linger(Duration.ofMillis(5)).build();
@@ -132,9 +138,9 @@ public final class ScalingOutDemo {
       long start = System.nanoTime();
       emit(analytics);
       try {
-        LocalKafka.until(Duration.ofSeconds(300), () -> receiver.events().size() >= before + events,
+        Await.until(Duration.ofSeconds(300), POLL, () -> receiver.events().size() >= before + events,
             () -> (receiver.events().size() - before) + " of " + events + " arrived through Kafka\n" + worker.tail());
-      } catch (IllegalStateException e) {
+      } catch (AssertionError e) { // Await's deadline: say what is missing, and exit 1 at the end
         out.println(e.getMessage());
         return -1;
       }
@@ -154,8 +160,16 @@ public final class ScalingOutDemo {
   }
 
   private String connectorConfig(Path connectorFile, AmplitudeReceiver receiver) throws IOException {
+    return mapper.writeValueAsString(connectorSettings(connectorFile, receiver));
+  }
+
+  /**
+   * The Connect configuration of the connector: the seed file, its secret through Connect's
+   * {@code ${env:...}} provider, the local receiver as endpoint, rejected records to a dead-letter topic.
+   */
+  static Map<String, String> connectorSettings(Path connectorFile, AmplitudeReceiver receiver) {
     Map<String, String> config = new LinkedHashMap<>();
-    config.put("connector.class", "dev.analytics.kafka.connect.AnalyticsSinkConnector");
+    config.put("connector.class", AnalyticsSinkConnector.class.getName());
     config.put("tasks.max", "2");
     config.put("topics", TOPIC);
     config.put("analytics.connector.file", connectorFile.toString());
@@ -165,11 +179,11 @@ public final class ScalingOutDemo {
     config.put("errors.deadletterqueue.topic.name", TOPIC + "-dlq");
     config.put("errors.deadletterqueue.topic.replication.factor", "1");
     config.put("errors.deadletterqueue.context.headers.enable", "true");
-    return mapper.writeValueAsString(config);
+    return config;
   }
 
-  private void awaitRunning(LocalKafka.Worker worker) {
-    LocalKafka.until(Duration.ofSeconds(90), () -> {
+  private void awaitRunning(ConnectWorker worker) {
+    Await.until(Duration.ofSeconds(90), POLL, () -> {
       String body = worker.get("/connectors/" + CONNECTOR + "/status").body();
       if (body.contains("\"FAILED\"")) throw new IllegalStateException("connector failed: " + body);
       return body.contains("\"tasks\":[{") && !body.contains("UNASSIGNED") && body.split("\"RUNNING\"", -1).length - 1 == 3;

@@ -5,17 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.analytics.Analytics;
-import dev.analytics.testing.AmplitudeReceiver;
 import dev.analytics.kafka.KafkaSink;
-import dev.analytics.kafka.connect.AnalyticsSinkConnector;
 import dev.analytics.kafka.connect.AnalyticsSinkTask;
+import dev.analytics.kafka.testing.ConnectWorker;
+import dev.analytics.kafka.testing.KafkaBroker;
+import dev.analytics.testing.AmplitudeReceiver;
+import dev.analytics.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("kafka")
 class ConnectEndToEndTest {
   static final String API_KEY = "e2e-test-api-key";
-  static final String TOPIC = "service-events";
+  static final String TOPIC = ScalingOutDemo.TOPIC;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int EVENTS = 4000;
   private static final Duration OUTAGE = Duration.ofSeconds(5);
+  /** How often the waits look: each look reads thousands of received events or asks a worker. */
+  private static final Duration POLL = Duration.ofMillis(100);
 
   @TempDir Path dir;
 
@@ -55,21 +58,21 @@ class ConnectEndToEndTest {
     // A user id of 2 characters: Amplitude (and the receiver) answer 400 for it, so it is dead-lettered.
     AtomicReference<String> rejected = new AtomicReference<>();
     Path connectorFile = ScalingOutDemo.seedFile(dir);
-    try (LocalKafka.Broker broker = new LocalKafka.Broker(dir.resolve("broker"), Map.of());
+    try (KafkaBroker broker = KafkaBroker.create(dir.resolve("broker"));
         AmplitudeReceiver receiver = AmplitudeReceiver.create(API_KEY).start()) {
       broker.start().awaitReady(Duration.ofSeconds(120));
       broker.createTopic(TOPIC, 4);
       Map<String, String> environment = Map.of("AMPLITUDE_API_TOKEN", API_KEY);
-      try (LocalKafka.Worker a = new LocalKafka.Worker("worker-a", dir.resolve("a"), broker.bootstrapServers(), "analytics-connect", environment);
-          LocalKafka.Worker b = new LocalKafka.Worker("worker-b", dir.resolve("b"), broker.bootstrapServers(), "analytics-connect", environment)) {
+      try (ConnectWorker a = worker("worker-a", broker, environment);
+          ConnectWorker b = worker("worker-b", broker, environment)) {
         a.start();
         b.start();
         a.awaitReady(Duration.ofSeconds(120));
         b.awaitReady(Duration.ofSeconds(120));
         assertThat(a.putConnector("amplitude", connectorConfig(connectorFile, receiver)).statusCode()).isIn(200, 201);
         awaitTasksRunning(b, 2);
-        LocalKafka.Worker victim = tasksOn(b, a) > 0 ? a : b;
-        LocalKafka.Worker survivor = victim == a ? b : a;
+        ConnectWorker victim = tasksOn(b, a) > 0 ? a : b;
+        ConnectWorker survivor = victim == a ? b : a;
 
         KafkaSink sink = KafkaSink.builder().bootstrapServers(broker.bootstrapServers()).topic(TOPIC).build();
         try (Analytics service = Analytics.builder().directory(dir.resolve("service-log")).sink("kafka", sink)
@@ -83,12 +86,12 @@ class ConnectEndToEndTest {
             }
           }, "service-emitter");
           emitter.start();
-          LocalKafka.until(Duration.ofSeconds(120), () -> receiver.events().size() >= EVENTS / 10,
+          Await.until(Duration.ofSeconds(120), POLL, () -> receiver.events().size() >= EVENTS / 10,
               () -> "no delivery started: " + receiver.events().size() + " events\n" + victim.tail());
           victim.kill(); // kill -9 mid-stream: its tasks' records in hand are not committed
           int atKill = receiver.events().size();
 
-          LocalKafka.until(Duration.ofSeconds(180), () -> receiver.events().size() >= atKill + EVENTS / 5,
+          Await.until(Duration.ofSeconds(180), POLL, () -> receiver.events().size() >= atKill + EVENTS / 5,
               () -> "stalled after the kill at " + receiver.events().size() + " events\n" + survivor.tail());
           receiver.stop(); // the endpoint is down: connections refused
           int atOutage = receiver.events().size();
@@ -100,7 +103,7 @@ class ConnectEndToEndTest {
           System.out.printf("ConnectEndToEndTest: %s killed at %d delivered events, outage from %d%n", victim, atKill, atOutage);
         }
 
-        LocalKafka.until(Duration.ofSeconds(240), () -> arrivedIds(receiver).containsAll(emitted),
+        Await.until(Duration.ofSeconds(240), POLL, () -> arrivedIds(receiver).containsAll(emitted),
             () -> missing(emitted, receiver) + " of " + emitted.size() + " ids missing\n" + survivor.tail());
         assertThat(survivor.get("/connectors/amplitude/status").body()).doesNotContain("FAILED");
         assertThat(arrivedIds(receiver)).doesNotContain(rejected.get());
@@ -116,25 +119,22 @@ class ConnectEndToEndTest {
     }
   }
 
+  /** A worker of the Connect cluster "analytics-connect", in its own directory. */
+  private ConnectWorker worker(String name, KafkaBroker broker, Map<String, String> environment) {
+    return ConnectWorker.builder(name, dir.resolve(name), broker.bootstrapServers()).groupId("analytics-connect")
+        .environment(environment).build();
+  }
+
+  /** The demo's connector configuration, with a short retry backoff so that the outage ends in the test's time. */
   static String connectorConfig(Path connectorFile, AmplitudeReceiver receiver) throws Exception {
-    Map<String, String> config = new LinkedHashMap<>();
-    config.put("connector.class", AnalyticsSinkConnector.class.getName());
-    config.put("tasks.max", "2");
-    config.put("topics", TOPIC);
-    config.put("analytics.connector.file", connectorFile.toString());
-    config.put("analytics.secret.AMPLITUDE_API_TOKEN", "${env:AMPLITUDE_API_TOKEN}");
-    config.put("analytics.endpoint", receiver.endpoint().toString());
+    Map<String, String> config = ScalingOutDemo.connectorSettings(connectorFile, receiver);
     config.put("analytics.retry.backoff.min.ms", "200");
     config.put("analytics.retry.backoff.max.ms", "2000");
-    config.put("errors.tolerance", "all");
-    config.put("errors.deadletterqueue.topic.name", TOPIC + "-dlq");
-    config.put("errors.deadletterqueue.topic.replication.factor", "1");
-    config.put("errors.deadletterqueue.context.headers.enable", "true");
     return MAPPER.writeValueAsString(config);
   }
 
-  static void awaitTasksRunning(LocalKafka.Worker worker, int tasks) {
-    LocalKafka.until(Duration.ofSeconds(90), () -> {
+  static void awaitTasksRunning(ConnectWorker worker, int tasks) {
+    Await.until(Duration.ofSeconds(90), POLL, () -> {
       try {
         JsonNode status = MAPPER.readTree(worker.get("/connectors/amplitude/status").body());
         if (!"RUNNING".equals(status.path("connector").path("state").asText())) return false;
@@ -151,7 +151,7 @@ class ConnectEndToEndTest {
   }
 
   /** How many of the connector's tasks run on {@code worker}, as {@code observer} reports it. */
-  static int tasksOn(LocalKafka.Worker observer, LocalKafka.Worker worker) throws java.io.IOException {
+  static int tasksOn(ConnectWorker observer, ConnectWorker worker) throws java.io.IOException {
     int count = 0;
     for (JsonNode task : MAPPER.readTree(observer.get("/connectors/amplitude/status").body()).path("tasks")) {
       if (task.path("worker_id").asText().equals(worker.restAddress())) count++;
@@ -160,7 +160,7 @@ class ConnectEndToEndTest {
   }
 
   /** The headers of the dead-letter topic's record for {@code id}, waiting for it with a deadline. */
-  static Map<String, String> deadLetterHeaders(LocalKafka.Broker broker, String id) {
+  static Map<String, String> deadLetterHeaders(KafkaBroker broker, String id) {
     Properties p = new Properties();
     p.setProperty("bootstrap.servers", broker.bootstrapServers());
     p.setProperty("group.id", "dlq-verifier");
@@ -168,7 +168,7 @@ class ConnectEndToEndTest {
     Map<String, String> found = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(TOPIC + "-dlq"));
-      LocalKafka.until(Duration.ofSeconds(60), () -> {
+      Await.until(Duration.ofSeconds(60), POLL, () -> {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           Map<String, String> headers = new HashMap<>();
           for (Header h : r.headers()) headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
