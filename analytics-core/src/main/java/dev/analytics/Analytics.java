@@ -2,6 +2,7 @@ package dev.analytics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.analytics.internal.Engine;
+import dev.analytics.internal.EngineConfig;
 import dev.analytics.internal.Route;
 import dev.analytics.internal.log.LogFullException;
 import dev.analytics.internal.log.WhenLogFull;
@@ -132,20 +133,24 @@ public final class Analytics implements Closeable {
     return engine.flush(timeout);
   }
 
-  /** Counters and queue depth, now. */
+  /** Counters and queue depth, now: for the whole instance and per sink. */
   public Stats stats() {
     Engine.Snapshot now = engine.stats();
-    java.util.Map<String, Stats.SinkStats> sinks = new java.util.LinkedHashMap<>();
+    Map<String, Stats.SinkStats> sinks = new LinkedHashMap<>();
     for (Engine.SinkSnapshot sink : engine.sinkStats()) {
-      Engine.Queue queue = sink.queue();
-      sinks.put(sink.name(), new Stats.SinkStats(new Stats.Backlog(queue.records(), queue.bytes(), queue.oldestAge()),
-          sink.cursor(), sink.counts().delivered(), sink.counts().retried(), sink.counts().deadLettered(),
-          sink.inFlightBatches()));
+      Engine.Counts counts = sink.counts();
+      sinks.put(sink.name(), new Stats.SinkStats(backlog(sink.queue()), sink.cursor(), counts.delivered(),
+          counts.retried(), counts.deadLettered(), sink.inFlightBatches()));
     }
-    return new Stats(
-        new Stats.Backlog(now.queuedRecords(), now.queuedBytes(), now.oldestAge()),
-        new Stats.Flow(now.emitted(), now.delivered(), now.retried(), now.deadLettered()),
-        new Stats.Problems(now.dropped(), now.corruptSkipped(), now.storageErrors()), sinks);
+    Engine.Counts counts = now.counts();
+    Engine.Problems problems = now.problems();
+    return new Stats(backlog(now.backlog()),
+        new Stats.Flow(now.emitted(), counts.delivered(), counts.retried(), counts.deadLettered()),
+        new Stats.Problems(problems.dropped(), problems.corruptSkipped(), problems.storageErrors()), sinks);
+  }
+
+  private static Stats.Backlog backlog(Engine.Queue queue) {
+    return new Stats.Backlog(queue.records(), queue.bytes(), queue.oldestAge());
   }
 
   /** The dead-letter log: list, replay, purge. */
@@ -380,7 +385,7 @@ public final class Analytics implements Closeable {
       int segment = effectiveSegmentBytes();
       int maxRecord = effectiveMaxRecordBytes(segment);
       ObjectMapper mapper = objectMapper != null ? objectMapper : new ObjectMapper();
-      Engine engine = Engine.open(new Engine.Config(directory)
+      Engine engine = Engine.open(new EngineConfig(directory)
           .durability(durability == Durability.SYNC, syncInterval)
           .sizes(maxDiskBytes, segment, maxRecord, maxDeadLetterBytes)
           .whenFull(WhenLogFull.valueOf(whenFull.name()), blockTimeout)

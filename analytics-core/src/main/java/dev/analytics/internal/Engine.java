@@ -36,105 +36,11 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 // Why this class is long (~490 lines): it wires the pieces and owns their lifecycle (lock, log, syncer,
-// dispatchers, close order); its Config filler is a quarter of it.
+// dispatchers, close order), emits, flushes and reports stats over all sinks; its settings are EngineConfig.
 public final class Engine {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
-  /**
-   * Everything the public builder validated, set by name. The engine never reads the builder itself, so
-   * nothing internal depends on {@code Analytics}.
-   */
-  public static final class Config {
-    final Path directory;
-    boolean syncEachEmit;
-    Duration syncInterval = Duration.ofSeconds(1);
-    long maxDiskBytes = 1L << 30;
-    int segmentBytes = 16 << 20;
-    int maxRecordBytes = 1 << 20;
-    long maxDeadLetterBytes = 64L << 20;
-    WhenLogFull whenFull = WhenLogFull.BLOCK;
-    Duration blockTimeout = Duration.ofSeconds(5);
-    Duration closeTimeout = Duration.ofSeconds(5);
-    Duration retryInitial = Duration.ofMillis(500);
-    Duration retryMax = Duration.ofMinutes(1);
-    Listener listener = Listener.NONE;
-    Clock clock = Clock.systemUTC();
-    ObjectMapper mapper = new ObjectMapper();
-    List<Route> sinks = List.of();
-    Storage storage = Storage.DEFAULT;
-    Ticker ticker = Ticker.SYSTEM;
-
-    public Config(Path directory) {
-      this.directory = java.util.Objects.requireNonNull(directory, "directory == null");
-    }
-
-    /** Whether each emit waits for an fsync covering it; else the syncer fsyncs every interval. */
-    public Config durability(boolean syncEachEmit, Duration syncInterval) {
-      this.syncEachEmit = syncEachEmit;
-      this.syncInterval = syncInterval;
-      return this;
-    }
-
-    /** Disk budget: the log's cap and segment size, the largest record, the dead-letter log's cap. */
-    public Config sizes(long maxDiskBytes, int segmentBytes, int maxRecordBytes, long maxDeadLetterBytes) {
-      this.maxDiskBytes = maxDiskBytes;
-      this.segmentBytes = segmentBytes;
-      this.maxRecordBytes = maxRecordBytes;
-      this.maxDeadLetterBytes = maxDeadLetterBytes;
-      return this;
-    }
-
-    public Config whenFull(WhenLogFull whenFull, Duration blockTimeout) {
-      this.whenFull = whenFull;
-      this.blockTimeout = blockTimeout;
-      return this;
-    }
-
-    public Config closeTimeout(Duration closeTimeout) {
-      this.closeTimeout = closeTimeout;
-      return this;
-    }
-
-    public Config retryBackoff(Duration initial, Duration max) {
-      this.retryInitial = initial;
-      this.retryMax = max;
-      return this;
-    }
-
-    public Config listener(Listener listener) {
-      this.listener = listener;
-      return this;
-    }
-
-    public Config clock(Clock clock) {
-      this.clock = clock;
-      return this;
-    }
-
-    public Config mapper(ObjectMapper mapper) {
-      this.mapper = mapper;
-      return this;
-    }
-
-    public Config sinks(List<Route> sinks) {
-      this.sinks = List.copyOf(sinks);
-      return this;
-    }
-
-    /** For tests: file operations with injected faults. */
-    public Config storage(Storage storage) {
-      this.storage = storage;
-      return this;
-    }
-
-    /** For tests: the dispatchers' and the syncer's time and parking. */
-    public Config ticker(Ticker ticker) {
-      this.ticker = java.util.Objects.requireNonNull(ticker, "ticker == null");
-      return this;
-    }
-  }
-
-  private final Config config;
+  private final EngineConfig config;
   private final Path directory;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -156,7 +62,7 @@ public final class Engine {
   private final Incident storageIncident;
   private long storageErrorsAtLastSync;
 
-  private Engine(Config config, FileChannel lockChannel, FileLock lock) throws IOException {
+  private Engine(EngineConfig config, FileChannel lockChannel, FileLock lock) throws IOException {
     this.config = config;
     this.directory = config.directory;
     this.lockChannel = lockChannel;
@@ -213,7 +119,7 @@ public final class Engine {
    *
    * @throws IllegalStateException if another live instance holds the directory
    */
-  public static Engine open(Config config) {
+  public static Engine open(EngineConfig config) {
     Path directory = config.directory;
     FileChannel lockChannel = null;
     try {
@@ -368,11 +274,13 @@ public final class Engine {
   }
 
   /**
-   * The numbers behind the public {@code Stats}, flattened: the API groups them. Backlog: records and bytes
-   * from the slowest sink's cursor, and the oldest queued record's age.
+   * The numbers behind the public {@code Stats}: the backlog from the slowest sink's cursor, the events
+   * accepted, the sinks' counts summed, and what went wrong.
    */
-  public record Snapshot(long queuedRecords, long queuedBytes, Duration oldestAge, long emitted,
-      long delivered, long retried, long deadLettered, long dropped, long corruptSkipped, long storageErrors) {}
+  public record Snapshot(Queue backlog, long emitted, Counts counts, Problems problems) {}
+
+  /** Events dropped by the when-full policy, records lost to corruption, failed writes or fsyncs. */
+  public record Problems(long dropped, long corruptSkipped, long storageErrors) {}
 
   /**
    * One sink's view: its cursor (every record below it is delivered or dead-lettered), what waits from
@@ -397,9 +305,9 @@ public final class Engine {
     Duration age = queued == 0 || oldest == 0
         ? Duration.ZERO
         : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
-    return new Snapshot(queued, queued == 0 ? 0 : log.bytesFrom(acked), age,
-        counters.emitted.sum(), sum(c -> c.delivered), sum(c -> c.retried), sum(c -> c.deadLettered),
-        log.dropped(), log.corruptSkipped(), log.storageErrors());
+    return new Snapshot(new Queue(queued, queued == 0 ? 0 : log.bytesFrom(acked), age), counters.emitted.sum(),
+        new Counts(sum(c -> c.delivered), sum(c -> c.retried), sum(c -> c.deadLettered)),
+        new Problems(log.dropped(), log.corruptSkipped(), log.storageErrors()));
   }
 
   /** Each sink's view, in the order the sinks were added. */

@@ -51,14 +51,14 @@ class StorageFaultTest {
     Engine engine = open(Durability.SYNC);
     List<String> accepted = new ArrayList<>();
     for (int i = 0; i < 10; i++) accepted.add(engine.emit(Map.of("before", i)));
-    assertThat(engine.stats().storageErrors()).isZero();
+    assertThat(engine.stats().problems().storageErrors()).isZero();
 
     storage.failSync.set(true);
     assertThatThrownBy(() -> engine.emit(Map.of("during", 0)))
         .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("fsync")
         .hasRootCauseMessage("Input/output error (injected fsync failure)");
-    assertThat(engine.stats().storageErrors()).isPositive();
+    assertThat(engine.stats().problems().storageErrors()).isPositive();
     assertThat(storage.syncFailures.get()).isPositive();
 
     storage.failSync.set(false);
@@ -85,11 +85,11 @@ class StorageFaultTest {
     storage.failSync.set(true);
     List<String> accepted = new ArrayList<>();
     // emit() in PERIODIC durability never waits for an fsync; the background one fails and is reported.
-    for (int i = 0; i < 20 && engine.stats().storageErrors() == 0; i++) {
+    for (int i = 0; i < 20 && engine.stats().problems().storageErrors() == 0; i++) {
       accepted.add(engine.emit(Map.of("i", i)));
-      for (int wait = 0; wait < 100 && engine.stats().storageErrors() == 0; wait++) Thread.sleep(10);
+      for (int wait = 0; wait < 100 && engine.stats().problems().storageErrors() == 0; wait++) Thread.sleep(10);
     }
-    assertThat(engine.stats().storageErrors()).isPositive();
+    assertThat(engine.stats().problems().storageErrors()).isPositive();
     storage.failSync.set(false);
     assertThat(engine.flush(Duration.ofSeconds(20))).isTrue();
     engine.close();
@@ -112,7 +112,7 @@ class StorageFaultTest {
     assertThat(failure).as("emit() surfaces the full disk").isNotNull();
     assertThat(failure).hasMessageContaining("not accepted").hasRootCauseMessage("No space left on device");
     assertThat(accepted).hasSizeGreaterThan(400);
-    assertThat(engine.stats().storageErrors()).isPositive();
+    assertThat(engine.stats().problems().storageErrors()).isPositive();
     // Still full: still refused, never half-accepted.
     assertThatThrownBy(() -> engine.emit(Map.of("still", "full"))).isInstanceOf(UncheckedIOException.class);
 

@@ -30,7 +30,7 @@ class DispatcherWakeTest {
   private Engine engine;
 
   private Engine open(RecordingSink sink) {
-    engine = Engine.open(new Engine.Config(dir)
+    engine = Engine.open(new EngineConfig(dir)
         .durability(false, Duration.ofSeconds(1))
         .sizes(1L << 30, 1 << 20, 16 * 1024, 1 << 20)
         .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(50))

@@ -71,7 +71,7 @@ class IncidentLogLinesTest {
   }
 
   private Engine open(Sink sink, FaultyStorage storage, boolean syncDurability) {
-    return Engine.open(new Engine.Config(dir).clock(clock)
+    return Engine.open(new EngineConfig(dir).clock(clock)
         .durability(syncDurability, Duration.ofMillis(5))
         .sizes(1L << 30, 64 * 1024, 16 * 1024, 64L << 20)
         .whenFull(WhenLogFull.BLOCK, Duration.ofSeconds(5))

@@ -3,6 +3,7 @@ package dev.analytics.testsupport;
 import dev.analytics.Durability;
 import dev.analytics.WhenFull;
 import dev.analytics.internal.Engine;
+import dev.analytics.internal.EngineConfig;
 import dev.analytics.internal.Route;
 import dev.analytics.internal.log.Storage;
 import dev.analytics.internal.log.WhenLogFull;
@@ -35,7 +36,7 @@ public final class Engines {
   }
 
   public static Engine open(Path directory, Storage storage, Settings s, String sinkName, Sink sink) {
-    return Engine.open(new Engine.Config(directory)
+    return Engine.open(new EngineConfig(directory)
         .durability(s.durability == Durability.SYNC, s.syncInterval)
         .sizes(s.maxDiskBytes, s.segmentBytes, s.maxRecordBytes, 64L << 20)
         .whenFull(WhenLogFull.valueOf(s.whenFull.name()), s.blockTimeout)

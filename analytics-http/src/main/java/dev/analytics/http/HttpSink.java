@@ -37,6 +37,12 @@ import java.util.function.DoubleSupplier;
  * {@link Builder#maxRequestBytes} is the endpoint's fault too: the record is held and dead-lettered only
  * if the endpoint keeps refusing it for {@link Builder#payloadTooLargeTimeout}.
  *
+ * <p>How many requests run at once adapts to the endpoint (adaptive request concurrency, as in Vector):
+ * from 2, one more per round trip while response times stay flat and the limit is in use, cut by 30% on
+ * 429, 503 or a timeout and by 10% when response times rise, never above
+ * {@link Builder#maxConcurrentRequests}. {@link #concurrencyLimit()} tells the limit now (for a gauge);
+ * {@link Builder#adaptiveConcurrency adaptiveConcurrency(false)} fixes it at the ceiling.
+ *
  * <p>Inside, each request goes through a chain of small policies (gzip, retry, the exchange; then
  * Amplitude's rules, endpoint faults, splitting, 413, status), the way OkHttp's interceptors wrap a call.
  *
@@ -103,7 +109,8 @@ public final class HttpSink implements Sink {
       case MERGE_ON_ARRAY_FIELD -> BodyShape.MERGE_ON_ARRAY_FIELD;
     };
     return new DeliveryConfig(
-        new DeliveryConfig.Target(b.endpoint, b.method, headers, b.userAgent, b.requestTimeout, b.maxConcurrentRequests),
+        new DeliveryConfig.Target(b.endpoint, b.method, headers, b.userAgent, b.requestTimeout, b.maxConcurrentRequests,
+            b.adaptiveConcurrency),
         new DeliveryConfig.Retries(b.maxAttempts, b.backoffMin, b.backoffMax, b.jitter,
             b.retryRegistry != null ? b.retryRegistry : RetryRegistry.ofDefaults()),
         new DeliveryConfig.Bodies(shape, b.bodyMode.field(), maxRequestRecords, maxRequestBytes, b.gzip, b.gzipMinBytes),
@@ -233,8 +240,28 @@ public final class HttpSink implements Sink {
     return maxRequestBytes;
   }
 
+  /** The most HTTP requests at once: the ceiling of the adaptive limit, or the fixed limit. */
   public int maxConcurrentRequests() {
     return config.maxConcurrentRequests;
+  }
+
+  /** True when the request concurrency adapts to the endpoint (the default). */
+  public boolean adaptiveConcurrency() {
+    return config.adaptiveConcurrency;
+  }
+
+  /**
+   * How many HTTP requests may run at once right now: the adaptive limit (1 to
+   * {@link #maxConcurrentRequests()}), or {@code maxConcurrentRequests} when it is fixed. Cheap; bind it
+   * to a gauge.
+   */
+  public int concurrencyLimit() {
+    return delivery.concurrencyLimit();
+  }
+
+  /** How many HTTP requests are running right now (attempts waiting out a retry backoff are not). */
+  public int requestsInFlight() {
+    return delivery.requestsInFlight();
   }
 
   /** See {@link Builder#payloadTooLargeTimeout}. */
@@ -280,6 +307,7 @@ public final class HttpSink implements Sink {
     Duration linger = Duration.ZERO;
     int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+    boolean adaptiveConcurrency = true;
     int maxRequestRecords; // 0: derived in build()
     int maxRequestBytes; // 0: derived in build()
     BodyMode bodyMode = BodyMode.mergeOn("events");
@@ -314,6 +342,7 @@ public final class HttpSink implements Sink {
       linger = o.linger;
       maxInFlight = o.maxInFlight;
       maxConcurrentRequests = o.maxConcurrentRequests;
+      adaptiveConcurrency = o.adaptiveConcurrency;
       maxRequestRecords = o.maxRequestRecords;
       maxRequestBytes = o.maxRequestBytes;
       bodyMode = o.bodyMode;
@@ -479,12 +508,28 @@ public final class HttpSink implements Sink {
       return this;
     }
 
-    /** How many HTTP requests this sink runs at once. Default 16; 1 to 1024. */
+    /**
+     * The most HTTP requests this sink runs at once: the ceiling of the adaptive limit (see
+     * {@link #adaptiveConcurrency}), or the fixed limit when that is off. Default 16; 1 to 1024.
+     */
     public Builder maxConcurrentRequests(int requests) {
       if (requests < 1 || requests > 1024) {
         throw new IllegalArgumentException("maxConcurrentRequests out of range [1, 1024]: " + requests);
       }
       this.maxConcurrentRequests = requests;
+      return this;
+    }
+
+    /**
+     * Adaptive request concurrency (AIMD, as Vector's ARC). On (the default): the sink starts with two
+     * requests at a time and allows one more per round trip while the endpoint's response time stays
+     * near its baseline (an EWMA) and the limit is in use; 429, 503 or a timeout cut the limit to 70%,
+     * a response time rising well above the baseline to 90%; {@link #maxConcurrentRequests} is the
+     * ceiling. An endpoint that gets slower or starts throttling thus gets fewer requests before it has
+     * to refuse many. Off: always up to {@code maxConcurrentRequests} at once.
+     */
+    public Builder adaptiveConcurrency(boolean enabled) {
+      this.adaptiveConcurrency = enabled;
       return this;
     }
 

@@ -64,8 +64,8 @@ class HttpSinkProviderFileTest {
     assertThat(warnings).containsExactly(
         "connector <yaml>: http.retries (line 8): unknown key ignored (known: backoff_max, backoff_min, endpoint,"
             + " headers, http_connect_timeout, http_request_timeout, method, user-agent, user_agent)",
-        "connector <yaml>: analytics.delivery.bogus (line 11): unknown key ignored (known: amplitude, gzip,"
-            + " linger, max_attempts, max_batch_bytes, max_batch_records, max_concurrent_requests, max_in_flight,"
+        "connector <yaml>: analytics.delivery.bogus (line 11): unknown key ignored (known: adaptive_concurrency,"
+            + " amplitude, gzip, linger, max_attempts, max_batch_bytes, max_batch_records, max_concurrent_requests, max_in_flight,"
             + " merge_field, mode, payload_too_large_timeout)");
   }
 

@@ -149,8 +149,8 @@ class HttpSinkProviderTest {
     assertThat(warnings).containsExactlyInAnyOrder(
         "connector test: http.retries: unknown key ignored (known: backoff_max, backoff_min, endpoint, headers,"
             + " http_connect_timeout, http_request_timeout, method, user-agent, user_agent)",
-        "connector test: analytics.delivery.bogus: unknown key ignored (known: amplitude, gzip, linger,"
-            + " max_attempts, max_batch_bytes, max_batch_records, max_concurrent_requests, max_in_flight,"
+        "connector test: analytics.delivery.bogus: unknown key ignored (known: adaptive_concurrency, amplitude, gzip,"
+            + " linger, max_attempts, max_batch_bytes, max_batch_records, max_concurrent_requests, max_in_flight,"
             + " merge_field, mode, payload_too_large_timeout)");
   }
 
@@ -209,5 +209,15 @@ class HttpSinkProviderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("connector test: analytics.delivery.payload_too_large_timeout: ")
         .hasMessageContaining("payloadTooLargeTimeout out of range");
+  }
+
+  @Test
+  void adaptiveConcurrencyIsMapped() {
+    assertThat(create("{\"endpoint\":\"http://h/\"}", null).adaptiveConcurrency()).isTrue();
+    HttpSink sink = create("{\"endpoint\":\"http://h/\"}",
+        "{\"adaptive_concurrency\":false,\"max_concurrent_requests\":7}");
+    assertThat(sink.adaptiveConcurrency()).isFalse();
+    assertThat(sink.concurrencyLimit()).isEqualTo(7);
+    assertThat(warnings).isEmpty();
   }
 }

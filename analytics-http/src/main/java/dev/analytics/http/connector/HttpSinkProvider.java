@@ -23,7 +23,8 @@ public final class HttpSinkProvider implements SinkProvider {
       "http_connect_timeout", "backoff_min", "backoff_max");
   private static final Set<String> DELIVERY_KEYS = Set.of(
       "mode", "max_batch_records", "max_batch_bytes", "linger", "max_in_flight", "merge_field",
-      "amplitude", "gzip", "max_attempts", "max_concurrent_requests", "payload_too_large_timeout");
+      "amplitude", "gzip", "max_attempts", "max_concurrent_requests", "adaptive_concurrency",
+      "payload_too_large_timeout");
   private static final Map<String, String> MODES =
       Map.of("batch", "batch", "per-record", "per-record", "json-array", "json-array");
 
@@ -113,6 +114,7 @@ public final class HttpSinkProvider implements SinkProvider {
     d.integer("max_in_flight", 1, 1024).ifPresent(n -> d.apply("max_in_flight", () -> b.maxInFlight(n)));
     d.integer("max_concurrent_requests", 1, 1024)
         .ifPresent(n -> d.apply("max_concurrent_requests", () -> b.maxConcurrentRequests(n)));
+    d.bool("adaptive_concurrency").ifPresent(b::adaptiveConcurrency);
     d.integer("max_attempts", 1, 100).ifPresent(n -> d.apply("max_attempts", () -> b.maxAttempts(n)));
     d.bool("amplitude").ifPresent(on -> b.amplitude(on ? AmplitudeMode.ON : AmplitudeMode.OFF));
     d.bool("gzip").ifPresent(b::gzip);

@@ -52,6 +52,7 @@ public final class Delivery {
   private final RetryRegistry retryRegistry;
   private final RetryInterceptor retry;
   private final List<Interceptor> interceptors;
+  private final CallServer callServer;
   private final List<ResponsePolicy> policies;
   private final Faults faults;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -96,7 +97,8 @@ public final class Delivery {
     if (config.bodies().gzip()) links.add(new GzipInterceptor(config.bodies().gzipMinBytes()));
     links.add(retry);
     if (with.exchanges() != ExchangeObserver.NONE) links.add(new ObservingInterceptor(name, with.exchanges()));
-    links.add(new CallServer(client, target, closed::get));
+    this.callServer = new CallServer(client, executor, target, closed::get);
+    links.add(callServer);
     this.interceptors = List.copyOf(links);
 
     List<Map.Entry<String, String>> h = new ArrayList<>();
@@ -145,6 +147,16 @@ public final class Delivery {
   /** The registry this sink's {@code Retry} is registered in (for metrics and retry events). */
   public RetryRegistry retryRegistry() {
     return retryRegistry;
+  }
+
+  /** How many requests may run at once now (adaptive, or the fixed {@code maxConcurrentRequests}). */
+  public int concurrencyLimit() {
+    return callServer.concurrencyLimit();
+  }
+
+  /** How many requests are running now. */
+  public int requestsInFlight() {
+    return callServer.requestsInFlight();
   }
 
   public CompletionStage<List<Outcome>> send(List<Record> batch) {

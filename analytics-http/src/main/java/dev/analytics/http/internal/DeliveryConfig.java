@@ -20,7 +20,7 @@ public record DeliveryConfig(
 
   /** Where requests go and what they carry besides the body. */
   public record Target(URI endpoint, String method, List<Map.Entry<String, String>> headers, String userAgent,
-      Duration requestTimeout, int maxConcurrentRequests) {}
+      Duration requestTimeout, int maxConcurrentRequests, boolean adaptiveConcurrency) {}
 
   /** In-request retries: attempts and backoff; the registry the {@code Retry} is created in. */
   public record Retries(int maxAttempts, Duration backoffMin, Duration backoffMax, DoubleSupplier jitter,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.analytics.spi.Record;
@@ -41,11 +42,17 @@ final class Planner {
 
   /**
    * Serializes values one after another through a single generator: creating a Jackson generator per
-   * event cost more than writing the event.
+   * event cost more than writing the event. Nodes serialize themselves with one shared provider
+   * ({@code ObjectMapper.writeTree} builds a provider per call). One per batch, on one thread; it also
+   * remembers the last merge group, which consecutive records almost always share.
    */
   static final class Writer {
+    private static final SerializerProvider PROVIDER = MAPPER.getSerializerProviderInstance();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
     private final JsonGenerator generator;
+    private ObjectNode lastBefore;
+    private ObjectNode lastAfter;
+    private Part.Merged lastGroup;
 
     Writer() {
       try {
@@ -58,9 +65,38 @@ final class Planner {
 
     byte[] write(JsonNode node) throws IOException {
       buffer.reset();
-      MAPPER.writeTree(generator, node);
+      node.serialize(generator, PROVIDER);
       generator.flush();
       return buffer.toByteArray();
+    }
+
+    /** {@code object} with one more string field at its end, written once (no copy of the tree or bytes). */
+    byte[] writeWithField(ObjectNode object, String name, String value) throws IOException {
+      buffer.reset();
+      generator.writeStartObject();
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        generator.writeFieldName(f.getKey());
+        f.getValue().serialize(generator, PROVIDER);
+      }
+      generator.writeStringField(name, value);
+      generator.writeEndObject();
+      generator.flush();
+      return buffer.toByteArray();
+    }
+
+    /** The merge group of {@code before} and {@code after}: the last one if they are equal to its fields. */
+    Part.Merged group(ObjectNode before, ObjectNode after, Consumer<String> onApiKey) throws IOException {
+      if (lastGroup != null && before.equals(lastBefore) && after.equals(lastAfter)) return lastGroup;
+      learnCredentials(before, onApiKey);
+      learnCredentials(after, onApiKey);
+      byte[] beforeBytes = write(before);
+      byte[] afterBytes = write(after);
+      String groupKey = new String(beforeBytes, StandardCharsets.UTF_8) + '\u0000' + new String(afterBytes, StandardCharsets.UTF_8);
+      lastBefore = before;
+      lastAfter = after;
+      lastGroup = new Part.Merged(groupKey, beforeBytes, afterBytes, null);
+      return lastGroup;
     }
   }
 
@@ -71,14 +107,6 @@ final class Planner {
    */
   Part prepare(int index, Record record, Consumer<String> onApiKey, Writer writer) throws IOException {
     JsonNode value = record.value();
-    if (value.isObject()) {
-      // Top-level credentials in bodies (Amplitude's api_key, a "token"...) must never be echoed back
-      // into a log line or a reason by a server's error message.
-      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> f = it.next();
-        if (f.getValue().isTextual() && isCredentialName(f.getKey())) onApiKey.accept(f.getValue().asText());
-      }
-    }
     if (field != null && value.isObject() && value.get(field) instanceof ArrayNode) {
       // Shallow: the children are shared, never mutated.
       ObjectNode before = MAPPER.createObjectNode();
@@ -92,8 +120,7 @@ final class Planner {
           (array == null ? before : after).set(f.getKey(), f.getValue());
         }
       }
-      byte[] beforeBytes = writer.write(before);
-      byte[] afterBytes = writer.write(after);
+      Part.Merged group = writer.group(before, after, onApiKey);
       List<byte[]> elements = new ArrayList<>(array.size());
       List<JsonNode> events = new ArrayList<>(array.size());
       for (int i = 0; i < array.size(); i++) {
@@ -101,14 +128,27 @@ final class Planner {
         elements.add(shaper.writeElement(e, record.id(), i, array.size(), writer));
         events.add(e);
       }
-      String groupKey = new String(beforeBytes, StandardCharsets.UTF_8) + '\u0000' + new String(afterBytes, StandardCharsets.UTF_8);
-      return new Part(index, record.id(), new Part.Merged(groupKey, beforeBytes, afterBytes, elements), null, events);
+      return new Part(index, record.id(), new Part.Merged(group.groupKey(), group.before(), group.after(), elements),
+          null, events);
     }
+    learnCredentials(value, onApiKey);
     value = shaper.shapeWhole(value, record.id());
     List<JsonNode> events = new ArrayList<>();
     JsonNode array = value.isObject() ? value.get(field == null ? "events" : field) : null;
     if (array instanceof ArrayNode) array.forEach(events::add);
     return new Part(index, record.id(), null, writer.write(value), events);
+  }
+
+  /**
+   * Top-level credentials in bodies (Amplitude's api_key, a "token"...) must never be echoed back into a
+   * log line or a reason by a server's error message: they are learned as values to mask.
+   */
+  private static void learnCredentials(JsonNode value, Consumer<String> onApiKey) {
+    if (!value.isObject()) return;
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (f.getValue().isTextual() && isCredentialName(f.getKey())) onApiKey.accept(f.getValue().asText());
+    }
   }
 
   private static final Map<String, Boolean> CREDENTIAL_NAMES = new java.util.concurrent.ConcurrentHashMap<>();

@@ -5,7 +5,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
-/** Runs at most {@code max} asynchronous tasks at once; the others wait their turn, in order. */
+/**
+ * Runs at most {@link ConcurrencyLimit#current()} asynchronous tasks at once; the others wait their turn,
+ * in order. When the limit rises, waiting tasks start as running ones finish; when it falls, running
+ * tasks are not interrupted, the next ones just wait longer.
+ */
 final class RequestLimiter {
   /**
    * Tasks that complete synchronously (a send refused at once) start the next waiting task from their
@@ -13,12 +17,21 @@ final class RequestLimiter {
    */
   private static final ThreadLocal<ArrayDeque<Runnable>> TRAMPOLINE = new ThreadLocal<>();
 
-  private final int max;
+  private final ConcurrencyLimit limit;
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private int running;
 
   RequestLimiter(int max) {
-    this.max = max;
+    this(ConcurrencyLimit.fixed(max));
+  }
+
+  RequestLimiter(ConcurrencyLimit limit) {
+    this.limit = limit;
+  }
+
+  /** Tasks running now. */
+  synchronized int running() {
+    return running;
   }
 
   <T> CompletableFuture<T> submit(Supplier<? extends CompletionStage<T>> task) {
@@ -40,23 +53,29 @@ final class RequestLimiter {
       });
     };
     synchronized (this) {
-      if (running >= max) {
+      if (running >= limit.current() || !waiting.isEmpty()) {
         waiting.add(start);
         return result;
       }
       running++;
+      limit.started(running);
     }
     run(start);
     return result;
   }
 
   private void release() {
-    Runnable next;
+    ArrayDeque<Runnable> next = new ArrayDeque<>(1);
     synchronized (this) {
-      next = waiting.poll();
-      if (next == null) running--;
+      running--;
+      // The limit may have risen since the last start: start as many as it now allows.
+      for (int max = limit.current(); running < max && !waiting.isEmpty(); ) {
+        next.add(waiting.poll());
+        running++;
+        limit.started(running);
+      }
     }
-    if (next != null) run(next);
+    for (Runnable task : next) run(task);
   }
 
   private static void run(Runnable task) {

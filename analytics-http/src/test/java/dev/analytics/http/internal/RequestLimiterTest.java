@@ -51,4 +51,39 @@ class RequestLimiterTest {
     first.complete(0);
     assertThat(done.get()).isEqualTo(50_000);
   }
+
+  @Test
+  void followsALimitThatChangesBetweenStarts() {
+    AtomicInteger max = new AtomicInteger(1);
+    List<Integer> inFlightAtStart = new ArrayList<>();
+    RequestLimiter limiter = new RequestLimiter(new ConcurrencyLimit() {
+      @Override
+      public int current() {
+        return max.get();
+      }
+
+      @Override
+      public void started(int inFlight) {
+        inFlightAtStart.add(inFlight);
+      }
+    });
+    List<CompletableFuture<Integer>> gates = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      CompletableFuture<Integer> gate = new CompletableFuture<>();
+      gates.add(gate);
+      limiter.submit(() -> gate);
+    }
+    assertThat(limiter.running()).isEqualTo(1);
+    max.set(3); // raised: the next release starts as many as it allows
+    gates.get(0).complete(0);
+    assertThat(limiter.running()).isEqualTo(3);
+    assertThat(inFlightAtStart).containsExactly(1, 1, 2, 3);
+    max.set(1); // lowered: running tasks go on, no new one starts until below it
+    gates.get(1).complete(1);
+    gates.get(2).complete(2);
+    assertThat(limiter.running()).isEqualTo(1);
+    gates.get(3).complete(3);
+    assertThat(limiter.running()).isEqualTo(1);
+    assertThat(inFlightAtStart).containsExactly(1, 1, 2, 3, 1);
+  }
 }
