@@ -112,16 +112,16 @@ final class Receiver implements AutoCloseable {
     }
   }
 
+  /**
+   * Occurrences of {@code needle}, not overlapping. Through {@link String#indexOf} on a Latin-1 copy,
+   * which the JVM vectorizes: the receiver shares two cores with the library it measures, and a byte
+   * by byte scan of every body took more CPU than the library's own delivery.
+   */
   static int count(byte[] haystack, byte[] needle) {
+    String text = new String(haystack, StandardCharsets.ISO_8859_1);
+    String word = new String(needle, StandardCharsets.ISO_8859_1);
     int count = 0;
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) continue outer;
-      }
-      count++;
-      i += needle.length - 1;
-    }
+    for (int at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length())) count++;
     return count;
   }
 
