@@ -2,6 +2,7 @@ package dev.analytics.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.analytics.internal.incident.Incident;
 import dev.analytics.internal.log.CursorStore;
 import dev.analytics.internal.log.EventLog;
 import dev.analytics.internal.log.LogReader;
@@ -12,6 +13,8 @@ import dev.analytics.spi.Sink;
 import dev.analytics.spi.Transform;
 import dev.analytics.spi.TransformException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -20,8 +23,6 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * Delivers one sink's records: reads batches from the sink's cursor, transforms them, sends them (up

@@ -1,6 +1,7 @@
 package dev.analytics.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.analytics.internal.incident.Incident;
 import dev.analytics.internal.log.CursorStore;
 import dev.analytics.internal.log.EventLog;
 import dev.analytics.internal.log.FilePermissions;

@@ -12,12 +12,13 @@ import java.util.function.Consumer;
  * Tells every listener bean, in order. Each call is guarded on its own, so a throwing user listener cannot
  * keep the {@link SinkFaultTracker} (and so the health indicator) from hearing a fault.
  */
-final class CompositeListener implements Listener {
+class CompositeListener implements Listener {
   private static final System.Logger LOG = System.getLogger(CompositeListener.class.getName());
 
   private final List<Listener> listeners;
 
-  private CompositeListener(List<Listener> listeners) {
+  /** Tells {@code listeners} as the list is at each call (a live list for {@link AnalyticsMeters}). */
+  CompositeListener(List<Listener> listeners) {
     this.listeners = listeners;
   }
 

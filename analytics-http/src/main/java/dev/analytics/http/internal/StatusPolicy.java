@@ -1,5 +1,6 @@
 package dev.analytics.http.internal;
 
+import dev.analytics.internal.incident.Incident;
 import dev.analytics.spi.Outcome;
 import java.io.IOException;
 import java.lang.System.Logger.Level;

@@ -1,4 +1,4 @@
-package dev.analytics.internal;
+package dev.analytics.internal.incident;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -12,10 +12,9 @@ import java.time.Instant;
  * after that), and one line when it ends, instead of a line per failed request. Times come from the
  * injected clock, so a test drives an hour of outage without sleeping. Thread-safe.
  */
-// analytics-http has the same small class for the endpoint's outages: the modules share no internal
-// package.
-final class Incident {
-  static final Duration SUMMARY_EVERY = Duration.ofMinutes(1);
+// Shared with analytics-http (its endpoint outages) through a qualified export: one class for both.
+public final class Incident {
+  public static final Duration SUMMARY_EVERY = Duration.ofMinutes(1);
 
   private final Logger log;
   private final Level level;
@@ -33,7 +32,7 @@ final class Incident {
    * the first ({@code "records are kept and retried"}); the start and the summaries log at {@code level},
    * the end at INFO.
    */
-  Incident(Logger log, Level level, String subject, String consequence, Clock clock, Duration summaryEvery) {
+  public Incident(Logger log, Level level, String subject, String consequence, Clock clock, Duration summaryEvery) {
     this.log = log;
     this.level = level;
     this.subject = subject;
@@ -43,7 +42,7 @@ final class Incident {
   }
 
   /** One more occurrence; {@code detail} (already redacted) says what happened this time. */
-  synchronized void occurred(String detail) {
+  public synchronized void occurred(String detail) {
     Instant now = clock.instant();
     occurrences++;
     if (started == null) {
@@ -65,7 +64,7 @@ final class Incident {
   }
 
   /** The condition is over: logs the end line, if it had started. */
-  synchronized void ended(String how) {
+  public synchronized void ended(String how) {
     if (started == null) return;
     log.log(Level.INFO, subject + " is over after " + human(Duration.between(started, clock.instant())) + " ("
         + occurrences + " failure(s) in all): " + how);
@@ -73,7 +72,7 @@ final class Incident {
     occurrences = 0;
   }
 
-  synchronized boolean ongoing() {
+  public synchronized boolean ongoing() {
     return started != null;
   }
 
