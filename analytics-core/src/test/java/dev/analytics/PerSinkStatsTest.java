@@ -135,6 +135,20 @@ class PerSinkStatsTest {
     }
   }
 
+  @Test
+  void theOldestQueuedAgeCountsRecordsTheDispatcherHasNotReadYet() {
+    // A linger of an hour and room for 1000: the dispatcher waits and reads none of the three.
+    RecordingSink lingering = new RecordingSink().linger(Duration.ofHours(1)).maxBatchRecords(1000);
+    try (Analytics analytics = Analytics.builder().directory(dir).clock(clock).sink("amplitude", lingering)
+        .closeTimeout(Duration.ZERO).build()) {
+      for (int i = 0; i < 3; i++) analytics.emit(Map.of("n", i));
+      clock.advance(Duration.ofMinutes(5));
+      assertThat(analytics.stats().oldestQueuedAge()).isEqualTo(Duration.ofMinutes(5));
+      assertThat(analytics.stats().sinks().get("amplitude").backlog().oldestAge()).isEqualTo(Duration.ofMinutes(5));
+      assertThat(lingering.sent()).isEmpty();
+    }
+  }
+
   private static Outcome[] delivers() {
     Outcome[] outcomes = new Outcome[BATCH];
     java.util.Arrays.fill(outcomes, Outcome.delivered());

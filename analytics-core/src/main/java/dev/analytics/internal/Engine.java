@@ -300,12 +300,10 @@ public final class Engine {
     long queued = Math.max(0, log.nextSeq() - acked);
     long oldest = 0;
     for (Dispatcher dispatcher : dispatchers) {
-      long pending = dispatcher.oldestPendingMillis();
+      long pending = oldestQueuedMillis(dispatcher, dispatcher.ackedSeq());
       if (pending != 0 && (oldest == 0 || pending < oldest)) oldest = pending;
     }
-    Duration age = queued == 0 || oldest == 0
-        ? Duration.ZERO
-        : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
+    Duration age = ageOf(queued, oldest);
     return new Snapshot(new Queue(queued, queued == 0 ? 0 : log.bytesFrom(acked), age), counters.emitted.sum(),
         new Counts(sum(c -> c.delivered), sum(c -> c.retried), sum(c -> c.deadLettered)),
         new Problems(log.dropped(), log.corruptSkipped(), log.storageErrors()));
@@ -321,13 +319,27 @@ public final class Engine {
   private SinkSnapshot sinkStats(Dispatcher dispatcher) {
     long cursor = dispatcher.ackedSeq();
     long queued = Math.max(0, log.nextSeq() - cursor);
-    long oldest = dispatcher.oldestPendingMillis();
-    Duration age = queued == 0 || oldest == 0
-        ? Duration.ZERO
-        : Duration.ofMillis(Math.max(0, config.clock.millis() - oldest));
+    Duration age = ageOf(queued, oldestQueuedMillis(dispatcher, cursor));
     Counters c = dispatcher.counters();
     return new SinkSnapshot(dispatcher.name(), cursor, new Queue(queued, queued == 0 ? 0 : log.bytesFrom(cursor), age),
         new Counts(c.delivered.sum(), c.retried.sum(), c.deadLettered.sum()), dispatcher.inFlightBatches());
+  }
+
+  /**
+   * Epoch millis of the oldest record {@code dispatcher} has not finished: the oldest in its window, else
+   * (it has not read it yet: it lingers, or the instance just opened) the one at its cursor, read from
+   * the log; 0 when there is none.
+   */
+  private long oldestQueuedMillis(Dispatcher dispatcher, long cursor) {
+    long pending = dispatcher.oldestPendingMillis();
+    if (pending != 0) return pending;
+    return cursor < log.nextSeq() ? log.timestampMillisAt(cursor) : 0;
+  }
+
+  private Duration ageOf(long queued, long oldestMillis) {
+    return queued == 0 || oldestMillis == 0
+        ? Duration.ZERO
+        : Duration.ofMillis(Math.max(0, config.clock.millis() - oldestMillis));
   }
 
   /** A counter summed over the sinks' dispatchers. */

@@ -634,6 +634,21 @@ public final class EventLog implements Closeable {
     }
   }
 
+  /**
+   * The envelope timestamp (epoch millis) of the record at {@code seq}, or of the oldest kept after it;
+   * 0 if there is none or it cannot be read. For stats: maps the segment for one read.
+   */
+  public long timestampMillisAt(long seq) {
+    try (LogReader reader = reader(seq)) {
+      List<LogReader.Entry> entries = new ArrayList<>(1);
+      if (reader.read(1, entries) == 0) return 0;
+      byte[] payload = entries.get(0).payload;
+      return Math.max(0, LogInspector.timestampMillis(ByteBuffer.wrap(payload), 0, payload.length));
+    } catch (IOException | RuntimeException e) {
+      return 0; // stats must not fail: the dispatcher meets and reports whatever is wrong there
+    }
+  }
+
   /** A reader positioned at {@code seq} (or the oldest record still kept, if later). */
   public LogReader reader(long seq) {
     return new LogReader(this, seq);
