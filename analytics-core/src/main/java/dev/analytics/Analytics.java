@@ -37,6 +37,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>{@link #emit} is thread-safe, never performs network I/O and never throws for a delivery problem.
  * One instance owns its directory (a lock file); open one per directory and share it.
  */
+// Why this class is long (~440 lines): it is the API's front door, so most of it is the builder's
+// documented settings; the work is all in the internal Engine.
 public final class Analytics implements Closeable {
   private final Engine engine;
   private final DeadLetters deadLetters;

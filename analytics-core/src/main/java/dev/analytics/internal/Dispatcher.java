@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * sink's {@link Sink#linger()} if it has one (the linger is then counted from before the record
  * arrived, so the wait does not grow beyond it), else {@link #DEFAULT_DELAY_BOUND} (5 ms).
  */
-// Why this class is long (~580 lines): it is single-threaded by design, and the window of batches, the
+// Why this class is long (~690 lines): it is single-threaded by design, and the window of batches, the
 // retry schedule, the cursor and dead-lettering all read and write the same per-batch state on that one
 // thread. Candidates to move out next: the transform chain (toItem) and dead-letter writing.
 final class Dispatcher implements Runnable {

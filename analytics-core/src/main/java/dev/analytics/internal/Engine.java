@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * &lt;directory&gt;/dead-letters/dead-letters.jsonl
  * </pre>
  */
-// Why this class is long (~490 lines): it wires the pieces and owns their lifecycle (lock, log, syncer,
+// Why this class is long (~520 lines): it wires the pieces and owns their lifecycle (lock, log, syncer,
 // dispatchers, close order), emits, flushes and reports stats over all sinks; its settings are EngineConfig.
 public final class Engine {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());

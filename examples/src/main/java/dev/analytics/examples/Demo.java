@@ -50,6 +50,8 @@ import java.util.stream.Stream;
  * connector file). The API key is {@code AMPLITUDE_API_TOKEN} from the environment if set, else a demo
  * value.
  */
+// Why this class is long (~460 lines): the demo stages a whole scenario (receiver faults, a restart,
+// the progress table) in one readable file; its options and summary are records of their own.
 public final class Demo {
   /** The secret's value when {@code AMPLITUDE_API_TOKEN} is not in the environment. */
   public static final String DEMO_API_KEY = "demo-0123456789abcdef";

@@ -35,8 +35,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * segments. Disk use never exceeds {@code maxDiskBytes}: when a new segment would not fit, the
  * when-full policy decides.
  */
-// Why this class is long (~710 lines): appends, rolls, retention and group commit share the writer's
-// state under one lock, and splitting them apart would spread that lock's invariants over several
+// Why this class is long (~810 lines): appends (blocking and async), rolls, retention and group
+// commit share the writer's state under one lock, and splitting them apart would spread that lock's invariants over several
 // classes. Recovery, which runs before any writer exists, is LogRecovery.
 public final class EventLog implements Closeable {
   private static final System.Logger LOG = System.getLogger(EventLog.class.getName());
