@@ -17,8 +17,10 @@ import java.util.function.LongSupplier;
  *       endpoint is queueing, cut to {@value #LATENCY_DECREASE};
  *   <li>else, if the limit was actually reached in the window (there was demand for more), one more;
  *       except that the limit that met back-pressure last is tried again only after
- *       {@value #PROBE_PAUSE_WINDOWS} windows: at small limits, probing it every other round trip
- *       would make a third of all answers 429s.
+ *       {@value #PROBE_PAUSE_WINDOWS} windows, and each time that same limit meets back-pressure again
+ *       the pause doubles (up to {@value #MAX_PROBE_PAUSE_WINDOWS} windows), until it holds for a
+ *       window: at small limits, probing it every other round trip would make a third of all answers
+ *       429s, and a steady capacity refuses the same probe every time.
  * </ul>
  * The baseline is an EWMA of the windows' mean RTTs, updated only from windows without back-pressure
  * (a fast 429 says nothing about how long real work takes). Never below 1, never above the ceiling.
@@ -38,6 +40,7 @@ final class AdaptiveConcurrency implements ConcurrencyLimit {
    */
   static final int INITIAL_LIMIT = 2;
   static final int PROBE_PAUSE_WINDOWS = 8;
+  static final int MAX_PROBE_PAUSE_WINDOWS = 128;
 
   /** What a finished request says about the endpoint's capacity. */
   enum Signal {
@@ -63,6 +66,8 @@ final class AdaptiveConcurrency implements ConcurrencyLimit {
   /** The limit at the last back-pressure cut (0: none yet), and the windows ended since. */
   private int backpressureLimit;
   private int windowsSinceCut;
+  /** Windows to wait before trying {@link #backpressureLimit} again: doubles while it keeps failing. */
+  private int probePause = PROBE_PAUSE_WINDOWS;
 
   /** @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime}; a fake one in tests) */
   AdaptiveConcurrency(int initial, int ceiling, LongSupplier nanoTime) {
@@ -93,6 +98,9 @@ final class AdaptiveConcurrency implements ConcurrencyLimit {
       case BACKPRESSURE -> {
         long now = nanoTime.getAsLong();
         if (windowBackpressure && now - windowEndNanos < 0) return; // the overload already cut for
+        probePause = limit == backpressureLimit
+            ? Math.min(2 * probePause, MAX_PROBE_PAUSE_WINDOWS) // the same probe refused again
+            : PROBE_PAUSE_WINDOWS;
         backpressureLimit = limit;
         windowsSinceCut = 0;
         limit = Math.max(1, (int) (limit * BACKPRESSURE_DECREASE));
@@ -124,11 +132,12 @@ final class AdaptiveConcurrency implements ConcurrencyLimit {
       baselineNanos = mean;
       return;
     }
+    if (backpressureLimit != 0 && limit >= backpressureLimit) probePause = PROBE_PAUSE_WINDOWS; // it held
     double threshold = baselineNanos + Math.max(DEVIATION_SCALE * deviationNanos, MIN_RISE * baselineNanos);
     if (mean > threshold) {
       limit = Math.max(1, (int) (limit * LATENCY_DECREASE));
     } else if (windowReachedLimit && limit < ceiling
-        && (limit + 1 != backpressureLimit || windowsSinceCut > PROBE_PAUSE_WINDOWS)) {
+        && (limit + 1 != backpressureLimit || windowsSinceCut > probePause)) {
       limit++;
     }
     deviationNanos += EWMA_ALPHA * (Math.abs(mean - baselineNanos) - deviationNanos);

@@ -106,6 +106,39 @@ class AdaptiveConcurrencyTest {
   }
 
   @Test
+  void aProbeRefusedAgainWaitsTwiceAsLongAndOneThatHoldsResetsThePause() {
+    busyWindow(RTT, Signal.RESPONSE);
+    busyWindow(RTT, Signal.RESPONSE);
+    busyWindow(RTT, Signal.RESPONSE);
+    arc.started(3);
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE); // 3 is too many: back to 2
+    int windowsAt2 = windowsUntilTheLimitIs(3);
+    assertThat(windowsAt2).isEqualTo(AdaptiveConcurrency.PROBE_PAUSE_WINDOWS + 1);
+    now += Duration.ofSeconds(1).toNanos(); // a new window: this refusal is the probe's own
+    arc.started(3);
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE); // the same probe refused again
+    assertThat(arc.current()).isEqualTo(2);
+    assertThat(windowsUntilTheLimitIs(3)).isEqualTo(2 * AdaptiveConcurrency.PROBE_PAUSE_WINDOWS + 1);
+    busyWindow(RTT, Signal.RESPONSE); // 3 holds for a window: the pause is back to its start
+    assertThat(arc.current()).isEqualTo(4);
+    arc.started(4);
+    now += Duration.ofSeconds(1).toNanos();
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE); // 4 refused: back to 2 (0.7 x 4)
+    assertThat(arc.current()).isEqualTo(2);
+    assertThat(windowsUntilTheLimitIs(3)).isEqualTo(2); // the cut's own window, then one more
+    // A different limit refused: its pause starts from the beginning, not doubled.
+    assertThat(windowsUntilTheLimitIs(4)).isLessThanOrEqualTo(AdaptiveConcurrency.PROBE_PAUSE_WINDOWS);
+  }
+
+  private int windowsUntilTheLimitIs(int limit) {
+    for (int windows = 1; windows <= 1000; windows++) {
+      busyWindow(RTT, Signal.RESPONSE);
+      if (arc.current() == limit) return windows;
+    }
+    throw new AssertionError("the limit never reached " + limit + ": " + arc.current());
+  }
+
+  @Test
   void risingLatencyCutsAndFlatLatencyGrowsAgain() {
     busyWindow(RTT, Signal.RESPONSE);
     for (int w = 0; w < 9; w++) busyWindow(RTT, Signal.RESPONSE);
