@@ -6,15 +6,14 @@ import dev.analytics.spi.DeadLetter;
 import dev.analytics.spi.Listener;
 import dev.analytics.spi.Outcome;
 import dev.analytics.testing.RecordingSink;
+import dev.analytics.testsupport.CapturedLogs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,37 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LogLinesTest {
   @TempDir Path dir;
-  private final Logger root = Logger.getLogger("dev.analytics");
-  private final List<LogRecord> lines = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      lines.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  private Level previous;
+  private CapturedLogs logs;
 
   @BeforeEach
   void captureLogs() {
-    previous = root.getLevel();
-    root.setLevel(Level.INFO);
-    root.addHandler(capture);
+    logs = CapturedLogs.start();
   }
 
   @AfterEach
   void restoreLogs() {
-    root.removeHandler(capture);
-    root.setLevel(previous);
+    logs.close();
   }
 
   private List<String> messages(Level level, String containing) {
-    return lines.stream()
+    return logs.records().stream()
         .filter(r -> r.getLevel().equals(level) && r.getMessage().contains(containing))
         .map(LogRecord::getMessage)
         .collect(Collectors.toList());
@@ -96,7 +78,7 @@ class LogLinesTest {
     assertThat(messages(Level.INFO, "closing " + dir))
         .containsExactly("closing " + dir + ": 0 record(s) delivered during close, 7 left queued on disk for the next start");
 
-    lines.clear();
+    logs.records().clear();
     try (Analytics analytics = Analytics.builder().directory(dir).sink("a", new RecordingSink()).build()) {
       assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
     }

@@ -9,6 +9,7 @@ import dev.analytics.spi.Record;
 import dev.analytics.spi.Sink;
 import dev.analytics.testing.Await;
 import dev.analytics.testing.MutableClock;
+import dev.analytics.testsupport.CapturedLogs;
 import dev.analytics.testsupport.FaultyStorage;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -18,12 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,37 +32,20 @@ import org.junit.jupiter.api.io.TempDir;
 class IncidentLogLinesTest {
   @TempDir Path dir;
   private final MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T10:00:00Z"));
-  private final Logger root = Logger.getLogger("dev.analytics");
-  private final List<LogRecord> lines = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      lines.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  private java.util.logging.Level previous;
+  private CapturedLogs logs;
 
   @BeforeEach
   void captureLogs() {
-    previous = root.getLevel();
-    root.setLevel(Level.INFO);
-    root.addHandler(capture);
+    logs = CapturedLogs.start();
   }
 
   @AfterEach
   void restoreLogs() {
-    root.removeHandler(capture);
-    root.setLevel(previous);
+    logs.close();
   }
 
   private List<String> linesAbout(String subject) {
-    return lines.stream().filter(r -> r.getMessage().contains(subject))
+    return logs.records().stream().filter(r -> r.getMessage().contains(subject))
         .map(r -> r.getLevel() + " " + r.getMessage() + (r.getThrown() == null ? "" : " WITH A STACK TRACE")).toList();
   }
 
