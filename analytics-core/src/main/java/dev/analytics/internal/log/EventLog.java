@@ -150,6 +150,8 @@ public final class EventLog implements Closeable {
   private final MissingSeqs missing = new MissingSeqs();
   private final FramePositions backlog = new FramePositions();
   private final DurableAcks acks;
+  /** The last answer of {@link #timestampMillisAt}. */
+  private volatile SeqTimestamp lastTimestamp;
 
   private EventLog(Options options) {
     this.options = options;
@@ -636,18 +638,27 @@ public final class EventLog implements Closeable {
 
   /**
    * The envelope timestamp (epoch millis) of the record at {@code seq}, or of the oldest kept after it;
-   * 0 if there is none or it cannot be read. For stats: maps the segment for one read.
+   * 0 if there is none or it cannot be read. For stats, which metrics may ask for many times a scrape
+   * while a cursor stands still: the last answer is kept (a record's timestamp never changes), so the
+   * segment is mapped once per cursor position, not once per call.
    */
   public long timestampMillisAt(long seq) {
+    SeqTimestamp last = lastTimestamp;
+    if (last != null && last.seq() == seq) return last.millis();
+    long millis;
     try (LogReader reader = reader(seq)) {
       List<LogReader.Entry> entries = new ArrayList<>(1);
       if (reader.read(1, entries) == 0) return 0;
       byte[] payload = entries.get(0).payload;
-      return Math.max(0, LogInspector.timestampMillis(ByteBuffer.wrap(payload), 0, payload.length));
+      millis = Math.max(0, LogInspector.timestampMillis(ByteBuffer.wrap(payload), 0, payload.length));
     } catch (IOException | RuntimeException e) {
       return 0; // stats must not fail: the dispatcher meets and reports whatever is wrong there
     }
+    lastTimestamp = new SeqTimestamp(seq, millis);
+    return millis;
   }
+
+  private record SeqTimestamp(long seq, long millis) {}
 
   /** A reader positioned at {@code seq} (or the oldest record still kept, if later). */
   public LogReader reader(long seq) {
