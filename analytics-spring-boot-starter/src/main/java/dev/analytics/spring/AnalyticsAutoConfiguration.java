@@ -1,6 +1,7 @@
 package dev.analytics.spring;
 
 import dev.analytics.Analytics;
+import dev.analytics.http.RequestListener;
 import dev.analytics.spi.Listener;
 import dev.analytics.spi.Sink;
 import dev.analytics.spi.Transform;
@@ -19,7 +20,8 @@ import org.springframework.core.env.Environment;
  * (see {@link AnalyticsProperties}), unless the application defines its own. The application's
  * {@link Sink} beans replace the HTTP sink of the properties (each named after its bean; with a connector
  * file they are added beside the file's sink), its {@link Transform} beans replace the configured Jolt
- * steps, in {@code @Order}; its {@link Listener} beans hear everything, and its
+ * steps, in {@code @Order}; its {@link Listener} beans hear everything, its {@link RequestListener} beans
+ * every HTTP exchange of the sink built from {@code analytics.http.*}, and its
  * {@link AnalyticsBuilderCustomizer} beans adjust the builder last. Whatever defines the bean, an
  * {@link AnalyticsLifecycle} closes it after the web server has stopped.
  */
@@ -43,14 +45,15 @@ public class AnalyticsAutoConfiguration {
       ListableBeanFactory beans,
       ObjectProvider<Transform> transforms,
       ObjectProvider<Listener> listeners,
+      ObjectProvider<RequestListener> requestListeners,
       ObjectProvider<AnalyticsBuilderCustomizer> customizers) {
-    return new AnalyticsFactory(
-            properties,
-            new EnvironmentSecrets(environment),
-            beans.getBeansOfType(Sink.class),
-            transforms.orderedStream().collect(Collectors.toList()),
-            CompositeListener.of(listeners.orderedStream().collect(Collectors.toList())),
-            customizers.orderedStream().collect(Collectors.toList()))
+    AnalyticsFactory.Beans context = new AnalyticsFactory.Beans(
+        beans.getBeansOfType(Sink.class),
+        transforms.orderedStream().collect(Collectors.toList()),
+        CompositeListener.of(listeners.orderedStream().collect(Collectors.toList())),
+        RequestListeners.of(requestListeners.orderedStream().collect(Collectors.toList())),
+        customizers.orderedStream().collect(Collectors.toList()));
+    return new AnalyticsFactory(properties, new EnvironmentSecrets(environment), context)
         .create();
   }
 

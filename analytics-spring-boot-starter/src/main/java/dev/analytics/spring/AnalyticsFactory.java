@@ -4,6 +4,7 @@ import dev.analytics.Analytics;
 import dev.analytics.connector.ConnectorLoader;
 import dev.analytics.http.BodyMode;
 import dev.analytics.http.HttpSink;
+import dev.analytics.http.RequestListener;
 import dev.analytics.spi.Listener;
 import dev.analytics.spi.SecretProvider;
 import dev.analytics.spi.Secrets;
@@ -41,16 +42,21 @@ final class AnalyticsFactory {
   private final Map<String, Sink> sinkBeans;
   private final List<Transform> transformBeans;
   private final Listener listener;
+  private final RequestListener requestListener;
   private final List<AnalyticsBuilderCustomizer> customizers;
 
-  AnalyticsFactory(AnalyticsProperties properties, SecretProvider secrets, Map<String, Sink> sinkBeans,
-      List<Transform> transformBeans, Listener listener, List<AnalyticsBuilderCustomizer> customizers) {
+  /** What the application context holds that shapes the instance: its beans of these types. */
+  record Beans(Map<String, Sink> sinks, List<Transform> transforms, Listener listener,
+      RequestListener requestListener, List<AnalyticsBuilderCustomizer> customizers) {}
+
+  AnalyticsFactory(AnalyticsProperties properties, SecretProvider secrets, Beans beans) {
     this.properties = properties;
     this.secrets = secrets;
-    this.sinkBeans = sinkBeans;
-    this.transformBeans = transformBeans;
-    this.listener = listener;
-    this.customizers = customizers;
+    this.sinkBeans = beans.sinks();
+    this.transformBeans = beans.transforms();
+    this.listener = beans.listener();
+    this.requestListener = beans.requestListener();
+    this.customizers = beans.customizers();
   }
 
   Analytics create() {
@@ -205,8 +211,8 @@ final class AnalyticsFactory {
     }
   }
 
-  private static HttpSink httpSink(AnalyticsProperties.Http http, Secrets resolved) {
-    HttpSink.Builder b = HttpSink.builder().secrets(resolved);
+  private HttpSink httpSink(AnalyticsProperties.Http http, Secrets resolved) {
+    HttpSink.Builder b = HttpSink.builder().secrets(resolved).requestListener(requestListener);
     set("analytics.http.endpoint", http.getEndpoint(), b::endpoint);
     set("analytics.http.name", http.getName(), b::name);
     set("analytics.http.method", http.getMethod(), b::method);
@@ -225,6 +231,7 @@ final class AnalyticsFactory {
     set("analytics.http.linger", http.getLinger(), b::linger);
     set("analytics.http.max-in-flight", http.getMaxInFlight(), b::maxInFlight);
     set("analytics.http.max-concurrent-requests", http.getMaxConcurrentRequests(), b::maxConcurrentRequests);
+    b.adaptiveConcurrency(http.isAdaptiveConcurrency());
     set("analytics.http.max-request-records", http.getMaxRequestRecords(), b::maxRequestRecords);
     set("analytics.http.max-request-size", http.getMaxRequestSize(), v -> b.maxRequestBytes(toInt(v)));
     b.gzip(http.isGzip());

@@ -253,8 +253,17 @@ public class AnalyticsProperties {
     /** How many batches may be in flight at once. 1 to 1024. */
     private int maxInFlight = 4; // HttpSink's default, literal for the metadata
 
-    /** How many HTTP requests run at once. 1 to 1024. */
+    /**
+     * The most HTTP requests at once: the ceiling of the adaptive limit, or the fixed limit when
+     * adaptive-concurrency is false. 1 to 1024.
+     */
     private int maxConcurrentRequests = 16; // HttpSink's default, literal for the metadata
+
+    /**
+     * Whether the number of requests at once adapts to the endpoint (starts low, grows while its latency
+     * stays flat, halves on 429, 503 or a timeout), up to max-concurrent-requests.
+     */
+    private boolean adaptiveConcurrency = true; // HttpSink's default, literal for the metadata
 
     /** The most records (merged array elements) in one request. Default 2000 for Amplitude, else max-batch-records. */
     private Integer maxRequestRecords;
@@ -367,6 +376,14 @@ public class AnalyticsProperties {
 
     public void setMaxInFlight(int maxInFlight) {
       this.maxInFlight = maxInFlight;
+    }
+
+    public boolean isAdaptiveConcurrency() {
+      return adaptiveConcurrency;
+    }
+
+    public void setAdaptiveConcurrency(boolean adaptiveConcurrency) {
+      this.adaptiveConcurrency = adaptiveConcurrency;
     }
 
     public int getMaxConcurrentRequests() {

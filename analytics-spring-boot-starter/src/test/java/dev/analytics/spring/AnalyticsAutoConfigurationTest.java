@@ -165,12 +165,18 @@ class AnalyticsAutoConfigurationTest {
   }
 
   @Test
-  void integerDefaultsInTheMetadataMatchTheHttpSink() {
+  void defaultsInTheMetadataMatchTheHttpSink() {
     AnalyticsProperties.Http http = new AnalyticsProperties().getHttp();
     assertThat(http.getMaxBatchRecords()).isEqualTo(HttpSink.DEFAULT_MAX_BATCH_RECORDS);
     assertThat(http.getMaxInFlight()).isEqualTo(HttpSink.DEFAULT_MAX_IN_FLIGHT);
     assertThat(http.getMaxConcurrentRequests()).isEqualTo(HttpSink.DEFAULT_MAX_CONCURRENT_REQUESTS);
     assertThat(http.getMaxAttempts()).isEqualTo(HttpSink.DEFAULT_MAX_ATTEMPTS);
+    HttpSink sink = HttpSink.builder().endpoint("http://127.0.0.1:9/").build();
+    try {
+      assertThat(http.isAdaptiveConcurrency()).isEqualTo(sink.adaptiveConcurrency());
+    } finally {
+      sink.close();
+    }
   }
 
   @Configuration(proxyBeanMethods = false)

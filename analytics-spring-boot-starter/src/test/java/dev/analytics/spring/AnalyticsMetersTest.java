@@ -54,6 +54,27 @@ class AnalyticsMetersTest {
   }
 
   @Test
+  void theHttpSinkBuiltFromPropertiesFeedsTheRequestMeters() {
+    try (LoopbackReceiver receiver = new LoopbackReceiver()) {
+      runner().withPropertyValues("analytics.http.endpoint=" + receiver.endpoint(), "analytics.http.name=collector",
+              "analytics.http.adaptive-concurrency=false")
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            MeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean("analyticsMeterBinder", MeterBinder.class).bindTo(registry);
+            Analytics analytics = context.getBean(Analytics.class);
+            for (int i = 0; i < 3; i++) analytics.emit(Map.of("event_type", "Posted", "n", i));
+            Waits.until("the request meters count the 3 records sent", () -> registry.find("analytics.http.request.records")
+                .tag("sink", "collector").summary() != null
+                && registry.get("analytics.http.request.records").tag("sink", "collector").summary().totalAmount() == 3.0);
+            assertThat(receiver.accepted()).isNotEmpty();
+            assertThat(registry.get("analytics.http.requests").tag("sink", "collector").tag("status", "2xx")
+                .timer().count()).isEqualTo(receiver.accepted().size());
+          });
+    }
+  }
+
+  @Test
   void queueGaugesShowWhatIsWaiting() {
     runner().withBean(TestSinks.Stalled.class, TestSinks.Stalled::new)
         .withPropertyValues("analytics.close-timeout=100ms")
