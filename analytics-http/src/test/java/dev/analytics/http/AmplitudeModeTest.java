@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.analytics.http.testing.HttpTesting.LogCapture;
 import dev.analytics.http.testing.HttpTesting.RecordingContext;
 import dev.analytics.http.testing.HttpTesting.RecordingScheduler;
 import dev.analytics.spi.Outcome.Kind;
@@ -223,6 +224,26 @@ class AmplitudeModeTest {
       assertThat(o.retryAfter()).contains(Duration.ofSeconds(60));
     });
     assertThat(requests()).hasSize(1);
+  }
+
+  @Test
+  void throttlingLogsOneLineWhenItStartsAndOneWhenItEndsNotOnePerRequest() throws Exception {
+    server.stubFor(post(urlEqualTo("/2/httpapi")).willReturn(aResponse().withStatus(429)
+        .withBody("{\"code\":429,\"error\":\"Too many requests\"}")));
+    try (LogCapture logs = new LogCapture()) {
+      for (int i = 0; i < 20; i++) assertThat(kinds(send(seedRecords(3)))).containsOnly(Kind.RETRY);
+      server.resetAll();
+      server.stubFor(post(urlEqualTo("/2/httpapi")).willReturn(aResponse().withStatus(200)
+          .withBody("{\"code\":200,\"events_ingested\":3}")));
+      assertThat(kinds(send(seedRecords(3)))).containsOnly(Kind.DELIVERED);
+
+      List<String> lines = logs.lines.stream().filter(l -> !l.startsWith("FINE")).toList();
+      assertThat(lines).hasSize(2);
+      assertThat(lines.get(0)).startsWith("INFO ").contains("Amplitude is holding back records: HTTP 429 for the "
+          + "whole project; 3 records held for 60 s");
+      assertThat(lines.get(1)).startsWith("INFO ").contains("Amplitude is holding back records is over after")
+          .contains("(20 failure(s) in all): requests are accepted again");
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.analytics.internal.incident.Incident;
 import dev.analytics.spi.Outcome;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -36,11 +37,19 @@ final class AmplitudePolicy implements ResponsePolicy, EventShaper {
   private final Faults faults;
   private final Duration faultRetryDelay;
   private final Clock clock;
+  /**
+   * Amplitude holding back records (a 429, or a 400 that names none of the request's events): one line
+   * when it starts, a summary a minute while it lasts, one when requests are accepted again; never a
+   * line per request, which a throttled busy sink would make many times a second.
+   */
+  private final Incident holding;
 
-  AmplitudePolicy(Faults faults, Duration faultRetryDelay, Clock clock) {
+  AmplitudePolicy(String name, Faults faults, Duration faultRetryDelay, Clock clock) {
     this.faults = faults;
     this.faultRetryDelay = faultRetryDelay;
     this.clock = clock;
+    this.holding = new Incident(Delivery.LOG, Level.INFO, name + ": Amplitude is holding back records",
+        "they are kept and resent after the delay it asks for", clock, Incident.SUMMARY_EVERY);
   }
 
   @Override
@@ -53,6 +62,7 @@ final class AmplitudePolicy implements ResponsePolicy, EventShaper {
   public CompletableFuture<Void> decide(Answer answer, Chain next) {
     if (answer.status() == 400) return on400(answer);
     if (answer.status() == 429) return on429(answer);
+    if (answer.succeeded()) holding.ended("requests are accepted again");
     return next.proceed(answer);
   }
 
@@ -94,8 +104,8 @@ final class AmplitudePolicy implements ResponsePolicy, EventShaper {
     if (rest.size() == request.parts.size()) {
       // Indexes that match no event of this request (the silenced-device variant, a stale index):
       // resending the same request at once would get the same answer.
-      Delivery.LOG.log(Level.INFO, "{0}: Amplitude's 400 names no event of this request; holding {1} records for {2}",
-          answer.name(), rest.size(), hold);
+      holding.occurred("HTTP 400 naming no event of the request; " + rest.size() + " records held for "
+          + hold.toSeconds() + " s");
       return answer.settle(rest, Outcome.retryAfter(hold));
     }
     return answer.resend(rest);
@@ -116,6 +126,7 @@ final class AmplitudePolicy implements ResponsePolicy, EventShaper {
     Duration hold = holdDelay(answer.response);
     List<Part> rest = new ArrayList<>();
     boolean classified = false;
+    int heldParts = 0;
     int index = 0;
     for (Part p : answer.parts()) {
       String quota = null;
@@ -138,20 +149,23 @@ final class AmplitudePolicy implements ResponsePolicy, EventShaper {
       } else if (held) {
         answer.settle(p, Outcome.retryAfter(hold));
         classified = true;
+        heldParts++;
       } else {
         rest.add(p);
       }
     }
     if (!classified) return projectLimit(answer, retryAfter);
-    Delivery.LOG.log(Level.INFO, "{0}: Amplitude throttled part of a request; resending {1} records now",
-        answer.name(), rest.size());
+    if (heldParts > 0) {
+      holding.occurred("HTTP 429 throttling part of a request; " + heldParts + " records held for "
+          + hold.toSeconds() + " s, " + rest.size() + " resent now");
+    }
     return answer.resend(rest);
   }
 
   private CompletableFuture<Void> projectLimit(Answer answer, Duration retryAfter) {
     Duration wait = max(PROJECT_THROTTLE_DELAY, retryAfter);
-    Delivery.LOG.log(Level.INFO, "{0}: Amplitude project-level 429; holding {1} records for {2}",
-        answer.name(), answer.parts().size(), wait);
+    holding.occurred("HTTP 429 for the whole project; " + answer.parts().size() + " records held for "
+        + wait.toSeconds() + " s");
     return answer.settleAll(Outcome.retryAfter(wait));
   }
 

@@ -78,7 +78,7 @@ public final class Delivery {
     List<ResponsePolicy> p = new ArrayList<>();
     AmplitudePolicy amplitude = null;
     if (config.amplitude()) {
-      amplitude = new AmplitudePolicy(faults, config.holds().faultRetryDelay(), with.clock());
+      amplitude = new AmplitudePolicy(name, faults, config.holds().faultRetryDelay(), with.clock());
       p.add(amplitude);
     }
     p.add(new EndpointFaultPolicy(faults, config.holds().faultRetryDelay()));
