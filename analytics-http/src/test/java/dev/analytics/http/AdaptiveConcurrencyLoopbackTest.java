@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,9 +27,13 @@ import org.junit.jupiter.api.Test;
  * counts as N goes 8, then 2, then 6.
  *
  * <p>The bounds: the receiver's mean concurrency at least half its capacity (the sink uses it), the limit
- * never far above it, and 429s at most a tenth of the accepted requests (a quarter at capacity 2, where
- * every probe for a third slot costs one). For scale, on the 2-core machine this was written on, a fixed
- * 16 requests with the same retries got 148, 531 and 359 429s in the three stretches; adaptive 9, 16, 7.
+ * never far above it, and 429s at most a tenth of the accepted requests. For scale, on the 2-core machine
+ * this was written on, a fixed 16 requests with the same retries got 148, 531 and 359 429s in the three
+ * stretches; adaptive 3 to 5 in each (8 runs, load average 12 to 19), each a refused probe for one more
+ * slot. Before a refusal of a request sent under the cut limit cut again, the stretch at capacity 2
+ * met up to 41 on CI (its bound was then a quarter): while the limit was still 3, each slot a 429 freed
+ * went to the next request, refused in turn, for a whole round trip. {@code RetryUnderTheLimitTest}
+ * proves that on fakes, exactly; here it showed only when the stretch began inside such a round trip.
  */
 class AdaptiveConcurrencyLoopbackTest {
   static final Duration SERVICE_TIME = Duration.ofMillis(20);
@@ -135,13 +138,7 @@ class AdaptiveConcurrencyLoopbackTest {
     return new Stretch(a, throttled.get() - t0, (double) (busyAtArrivalSum.get() - s0) / a, limits[0], limits[1]);
   }
 
-  // Tagged slow (runs with -Pslow) until a known defect is fixed: at capacity 2 a probe to 3 that is
-  // refused keeps its request slot and retries within it every 1-5 ms (this test's backoff) until an
-  // accepted request ends, so one refused probe makes a burst of 429s; on CI that reached 38 and 41
-  // per 150 accepted against the bound of 37. The fix belongs in the retry link (a throttled request
-  // should wait for room under the cut limit before retrying), not in this bound.
   @Test
-  @Tag("slow")
   void theLimitFollowsTheReceiversCapacityWithFew429s() throws Exception {
     startReceiver();
     capacity.set(8);
@@ -169,7 +166,7 @@ class AdaptiveConcurrencyLoopbackTest {
     Stretch two = observe(150);
     assertThat(two.maxLimit()).isLessThanOrEqualTo(3);
     assertThat(two.meanBusy()).as("mean receiver concurrency at capacity 2").isGreaterThanOrEqualTo(1);
-    assertThat(two.throttled()).as("429s per 150 accepted at capacity 2").isLessThanOrEqualTo(37);
+    assertThat(two.throttled()).as("429s per 150 accepted at capacity 2").isLessThanOrEqualTo(15);
 
     // Capacity up to 6: the limit grows back.
     capacity.set(6);

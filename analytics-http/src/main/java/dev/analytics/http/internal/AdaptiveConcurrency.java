@@ -10,8 +10,12 @@ import java.util.function.LongSupplier;
  * <p>Time is cut into windows of about one round trip (the baseline RTT).
  * <ul>
  *   <li>Back-pressure (429, 503, a timeout): the limit is cut at once to {@value #BACKPRESSURE_DECREASE}
- *       of itself and a new window starts; more back-pressure in that window is the same overload
- *       (requests sent before the cut) and cuts nothing more.
+ *       of itself and a new window starts. Back-pressure on a request sent before that cut is the same
+ *       overload and cuts nothing more; on a request sent after it (under the cut limit) it says the cut
+ *       limit is still too many, and cuts again at once. Each request carries the number of cuts made
+ *       when it started ({@link #started}'s ticket) to tell the two apart. Waiting for the window's end
+ *       instead (as this class did before) let each slot a refusal freed be taken by the next request,
+ *       refused in turn: a 429 every short round trip for a whole window.
  *   <li>At the end of a window without back-pressure, its mean RTT above the baseline by more than
  *       {@value #DEVIATION_SCALE} deviations (and at least {@value #MIN_RISE} of the baseline): the
  *       endpoint is queueing, cut to {@value #LATENCY_DECREASE};
@@ -68,6 +72,8 @@ final class AdaptiveConcurrency implements ConcurrencyLimit {
   private int windowsSinceCut;
   /** Windows to wait before trying {@link #backpressureLimit} again: doubles while it keeps failing. */
   private int probePause = PROBE_PAUSE_WINDOWS;
+  /** Back-pressure cuts so far: tells a request sent before the last cut from one sent after it. */
+  private long cuts;
 
   /** @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime}; a fake one in tests) */
   AdaptiveConcurrency(int initial, int ceiling, LongSupplier nanoTime) {
@@ -83,13 +89,18 @@ final class AdaptiveConcurrency implements ConcurrencyLimit {
     return limit;
   }
 
+  /** Returns the number of back-pressure cuts so far, for {@link #finished}. */
   @Override
-  public synchronized void started(int inFlight) {
+  public synchronized long started(int inFlight) {
     if (inFlight >= limit) windowReachedLimit = true;
+    return cuts;
   }
 
-  /** A request that started {@code rtt} ago finished, saying {@code signal}. */
-  synchronized void finished(Duration rtt, Signal signal) {
+  /**
+   * A request that started {@code rtt} ago finished, saying {@code signal}; {@code cutsAtStart} is what
+   * {@link #started} returned for it.
+   */
+  synchronized void finished(Duration rtt, Signal signal, long cutsAtStart) {
     switch (signal) {
       case RESPONSE -> {
         windowRttSum += rtt.toNanos();
@@ -97,13 +108,14 @@ final class AdaptiveConcurrency implements ConcurrencyLimit {
       }
       case BACKPRESSURE -> {
         long now = nanoTime.getAsLong();
-        if (windowBackpressure && now - windowEndNanos < 0) return; // the overload already cut for
+        if (cutsAtStart != cuts) return; // sent before the last cut: the overload it was made for
         probePause = limit == backpressureLimit
             ? Math.min(2 * probePause, MAX_PROBE_PAUSE_WINDOWS) // the same probe refused again
             : PROBE_PAUSE_WINDOWS;
         backpressureLimit = limit;
         windowsSinceCut = 0;
         limit = Math.max(1, (int) (limit * BACKPRESSURE_DECREASE));
+        cuts++;
         startWindow(now);
         windowBackpressure = true;
         return;

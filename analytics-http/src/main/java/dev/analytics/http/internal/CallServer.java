@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The last link: sends the call with the {@link HttpClient}, at most as many at once as the
@@ -31,17 +32,26 @@ final class CallServer implements Interceptor {
   private final ConcurrencyLimit limit;
   private final DeliveryConfig.Target target;
   private final BooleanSupplier closed;
+  private final LongSupplier nanoTime;
 
   CallServer(HttpClient client, ExecutorService executor, DeliveryConfig.Target target, BooleanSupplier closed) {
+    this(client, executor, target, closed, System::nanoTime,
+        target.adaptiveConcurrency()
+            ? new AdaptiveConcurrency(AdaptiveConcurrency.INITIAL_LIMIT, target.maxConcurrentRequests(), System::nanoTime)
+            : null);
+  }
+
+  /** @param adaptive the adaptive limit on the same clock as {@code nanoTime}, or null for a fixed one */
+  CallServer(HttpClient client, ExecutorService executor, DeliveryConfig.Target target, BooleanSupplier closed,
+      LongSupplier nanoTime, AdaptiveConcurrency adaptive) {
     this.client = client;
     this.executor = executor;
-    this.adaptive = target.adaptiveConcurrency()
-        ? new AdaptiveConcurrency(AdaptiveConcurrency.INITIAL_LIMIT, target.maxConcurrentRequests(), System::nanoTime)
-        : null;
+    this.adaptive = adaptive;
     this.limit = adaptive != null ? adaptive : ConcurrencyLimit.fixed(target.maxConcurrentRequests());
     this.limiter = new RequestLimiter(limit);
     this.target = target;
     this.closed = closed;
+    this.nanoTime = nanoTime;
   }
 
   /** How many requests may run at once now. */
@@ -54,6 +64,16 @@ final class CallServer implements Interceptor {
     return limiter.running();
   }
 
+  /** How many requests (first attempts and retries) are waiting for a slot now. */
+  int requestsWaiting() {
+    return limiter.waiting();
+  }
+
+  /** Sends nothing more: requests waiting for a slot, retries among them, fail at once with "closed". */
+  void close() {
+    limiter.close();
+  }
+
   @Override
   public CompletableFuture<HttpResponse<String>> intercept(Chain chain) {
     Call call = chain.call();
@@ -63,7 +83,7 @@ final class CallServer implements Interceptor {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return limiter.submit(() -> exchange(http));
+    return limiter.submit(ticket -> exchange(http, ticket));
   }
 
   private HttpRequest httpRequest(Call call) {
@@ -80,13 +100,14 @@ final class CallServer implements Interceptor {
    * delivered 2.1 to 2.5 times as many events per second this way (docs/BENCHMARKS.md). The JDK's
    * request timeout covers only the wait for the response headers: a body that stalls after them would
    * hold the batch (and a request slot) forever, so the whole exchange gets a deadline too; when it
-   * passes the thread is interrupted, which cancels the exchange.
+   * passes the thread is interrupted, which cancels the exchange. {@code ticket} is the limit's for this
+   * start, handed back to it with the exchange's signal.
    */
-  private CompletableFuture<HttpResponse<String>> exchange(HttpRequest http) {
+  private CompletableFuture<HttpResponse<String>> exchange(HttpRequest http, long ticket) {
     // A retry that was waiting out its backoff when the sink closed must not send any more (the user's
     // client would still run it).
     if (closed.getAsBoolean()) return CompletableFuture.failedFuture(new IllegalStateException("closed"));
-    long started = System.nanoTime();
+    long started = nanoTime.getAsLong();
     CompletableFuture<HttpResponse<String>> result = new CompletableFuture<>();
     Future<?> call;
     try {
@@ -107,7 +128,9 @@ final class CallServer implements Interceptor {
           if (error != null) call.cancel(true);
           // Before the limiter releases the slot (its callback comes after this one), so that the
           // next start sees the new limit.
-          if (adaptive != null) adaptive.finished(Duration.ofNanos(System.nanoTime() - started), signal(response, error));
+          if (adaptive != null) {
+            adaptive.finished(Duration.ofNanos(nanoTime.getAsLong() - started), signal(response, error), ticket);
+          }
         });
   }
 

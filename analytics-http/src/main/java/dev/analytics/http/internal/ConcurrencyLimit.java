@@ -5,8 +5,11 @@ interface ConcurrencyLimit {
   /** The limit now. */
   int current();
 
-  /** A request started with {@code inFlight} requests running, itself included. */
-  void started(int inFlight);
+  /**
+   * A request started with {@code inFlight} requests running, itself included. Returns a ticket the
+   * limit wants to see again when that request ends (the adaptive limit's cut count; 0 when fixed).
+   */
+  long started(int inFlight);
 
   /** A limit that never changes. */
   static ConcurrencyLimit fixed(int max) {
@@ -17,7 +20,9 @@ interface ConcurrencyLimit {
       }
 
       @Override
-      public void started(int inFlight) {}
+      public long started(int inFlight) {
+        return 0;
+      }
     };
   }
 }

@@ -238,6 +238,7 @@ public final class Delivery {
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
     for (Pending send : pending) send.completeNow();
+    callServer.close();
     executor.shutdown();
     if (ownsScheduler) scheduler.shutdownNow();
     retry.unregister();

@@ -1,14 +1,20 @@
 package dev.analytics.http.internal;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
  * Runs at most {@link ConcurrencyLimit#current()} asynchronous tasks at once; the others wait their turn,
  * in order. When the limit rises, waiting tasks start as running ones finish; when it falls, running
- * tasks are not interrupted, the next ones just wait longer.
+ * tasks are not interrupted, the next ones just wait longer. Every attempt of a request, a retry too,
+ * takes its turn here: a refused request gives its slot back when its answer arrives and waits in line
+ * like any other before it is sent again. {@link #close()} fails the waiting tasks at once.
  */
 final class RequestLimiter {
   /**
@@ -18,8 +24,12 @@ final class RequestLimiter {
   private static final ThreadLocal<ArrayDeque<Runnable>> TRAMPOLINE = new ThreadLocal<>();
 
   private final ConcurrencyLimit limit;
-  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  /** Each waiting task, to be started with the ticket {@link ConcurrencyLimit#started} returns for it. */
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private int running;
+  private boolean closed;
+
+  private record Waiting(LongConsumer start, CompletableFuture<?> result) {}
 
   RequestLimiter(int max) {
     this(ConcurrencyLimit.fixed(max));
@@ -34,12 +44,25 @@ final class RequestLimiter {
     return running;
   }
 
+  /** Tasks waiting for a slot now. */
+  synchronized int waiting() {
+    return waiting.size();
+  }
+
   <T> CompletableFuture<T> submit(Supplier<? extends CompletionStage<T>> task) {
+    return submit(ticket -> task.get());
+  }
+
+  /**
+   * Runs {@code task} when a slot is free, with the limit's ticket for that start (see
+   * {@link ConcurrencyLimit#started}). After {@link #close()} the result fails at once.
+   */
+  <T> CompletableFuture<T> submit(LongFunction<? extends CompletionStage<T>> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    Runnable start = () -> {
+    LongConsumer start = ticket -> {
       CompletionStage<T> stage;
       try {
-        stage = task.get();
+        stage = task.apply(ticket);
       } catch (Throwable t) {
         stage = CompletableFuture.failedFuture(t);
       }
@@ -52,16 +75,32 @@ final class RequestLimiter {
         }
       });
     };
+    long ticket;
     synchronized (this) {
+      if (closed) return CompletableFuture.failedFuture(new IllegalStateException("closed"));
       if (running >= limit.current() || !waiting.isEmpty()) {
-        waiting.add(start);
+        waiting.add(new Waiting(start, result));
         return result;
       }
       running++;
-      limit.started(running);
+      ticket = limit.started(running);
     }
-    run(start);
+    run(() -> start.accept(ticket));
     return result;
+  }
+
+  /**
+   * Starts no more tasks: the waiting ones (retries among them) fail at once with "closed"; running ones
+   * end as they will.
+   */
+  void close() {
+    List<Waiting> dropped;
+    synchronized (this) {
+      closed = true;
+      dropped = new ArrayList<>(waiting);
+      waiting.clear();
+    }
+    for (Waiting w : dropped) w.result().completeExceptionally(new IllegalStateException("closed"));
   }
 
   private void release() {
@@ -70,9 +109,10 @@ final class RequestLimiter {
       running--;
       // The limit may have risen since the last start: start as many as it now allows.
       for (int max = limit.current(); running < max && !waiting.isEmpty(); ) {
-        next.add(waiting.poll());
+        LongConsumer start = waiting.poll().start();
         running++;
-        limit.started(running);
+        long ticket = limit.started(running);
+        next.add(() -> start.accept(ticket));
       }
     }
     for (Runnable task : next) run(task);

@@ -22,10 +22,11 @@ class AdaptiveConcurrencyTest {
   /** One window in which the limit is fully used and every request answers after {@code rtt}. */
   void busyWindow(Duration rtt, Signal signal) {
     int limit = arc.current();
-    for (int i = 1; i <= limit; i++) arc.started(i);
-    for (int i = 1; i < limit; i++) arc.finished(rtt, signal);
+    long ticket = 0;
+    for (int i = 1; i <= limit; i++) ticket = arc.started(i);
+    for (int i = 1; i < limit; i++) arc.finished(rtt, signal, ticket);
     now += Duration.ofSeconds(1).toNanos(); // past the window's end
-    arc.finished(rtt, signal);
+    arc.finished(rtt, signal, ticket);
   }
 
   @Test
@@ -43,9 +44,10 @@ class AdaptiveConcurrencyTest {
   void neverExceedsTheCeiling() {
     AdaptiveConcurrency small = new AdaptiveConcurrency(1, 3, () -> now);
     for (int w = 0; w < 20; w++) {
-      for (int i = 1; i <= small.current(); i++) small.started(i);
+      long ticket = 0;
+      for (int i = 1; i <= small.current(); i++) ticket = small.started(i);
       now += RTT.toNanos();
-      small.finished(RTT, Signal.RESPONSE);
+      small.finished(RTT, Signal.RESPONSE, ticket);
     }
     assertThat(small.current()).isEqualTo(3);
   }
@@ -56,26 +58,27 @@ class AdaptiveConcurrencyTest {
     busyWindow(RTT, Signal.RESPONSE);
     assertThat(arc.current()).isEqualTo(2);
     for (int w = 0; w < 10; w++) { // one request at a time: no demand for a third
-      arc.started(1);
+      long ticket = arc.started(1);
       now += RTT.toNanos();
-      arc.finished(RTT, Signal.RESPONSE);
+      arc.finished(RTT, Signal.RESPONSE, ticket);
     }
     assertThat(arc.current()).isEqualTo(2);
   }
 
   @Test
-  void backPressureCutsAtOnceButOncePerWindow() {
+  void backPressureCutsAtOnceButOncePerOverload() {
     busyWindow(RTT, Signal.RESPONSE);
     for (int w = 0; w < 10; w++) busyWindow(RTT, Signal.RESPONSE);
     assertThat(arc.current()).isEqualTo(11);
-    arc.started(11);
-    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE);
+    long beforeTheCut = arc.started(11);
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE, beforeTheCut);
     assertThat(arc.current()).isEqualTo(7); // to 70% at the first 429
-    // More 429s within a round trip answer requests sent before the cut: the same overload.
-    for (int i = 0; i < 5; i++) arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE);
+    // More 429s on requests sent before the cut are the same overload, however late they come.
+    for (int i = 0; i < 5; i++) arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE, beforeTheCut);
+    now += RTT.toNanos() * 5;
+    arc.finished(Duration.ofSeconds(30), Signal.BACKPRESSURE, beforeTheCut); // a late timeout
     assertThat(arc.current()).isEqualTo(7);
-    now += RTT.toNanos(); // a round trip later it still refuses: cut again
-    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE);
+    busyWindow(RTT, Signal.BACKPRESSURE); // sent under 7 and refused: one cut, not one per 429
     assertThat(arc.current()).isEqualTo(4);
     busyWindow(RTT, Signal.BACKPRESSURE);
     assertThat(arc.current()).isEqualTo(2);
@@ -87,13 +90,30 @@ class AdaptiveConcurrencyTest {
   }
 
   @Test
+  void aRefusalOfARequestSentAfterTheCutCutsAgainAtOnceWithinTheWindow() {
+    for (int w = 0; w < 5; w++) busyWindow(RTT, Signal.RESPONSE);
+    assertThat(arc.current()).isEqualTo(5);
+    long underFive = 0;
+    for (int i = 1; i <= 5; i++) underFive = arc.started(i);
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE, underFive);
+    assertThat(arc.current()).isEqualTo(3);
+    // No time passes: the window of that cut is still open. A request sent under 3 is refused too.
+    long underThree = arc.started(3);
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE, underThree);
+    assertThat(arc.current()).isEqualTo(2);
+    // More refusals of requests sent under 5 or under 3 answer overloads already cut for.
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE, underFive);
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE, underThree);
+    assertThat(arc.current()).isEqualTo(2);
+  }
+
+  @Test
   void triesTheLimitThatMetBackPressureAgainOnlyAfterAPause() {
     busyWindow(RTT, Signal.RESPONSE);
     busyWindow(RTT, Signal.RESPONSE);
     busyWindow(RTT, Signal.RESPONSE);
     assertThat(arc.current()).isEqualTo(3);
-    arc.started(3);
-    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE); // 3 is too many
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE, arc.started(3)); // 3 is too many
     assertThat(arc.current()).isEqualTo(2);
     List<Integer> limits = new ArrayList<>();
     for (int w = 0; w < AdaptiveConcurrency.PROBE_PAUSE_WINDOWS + 2; w++) {
@@ -110,20 +130,18 @@ class AdaptiveConcurrencyTest {
     busyWindow(RTT, Signal.RESPONSE);
     busyWindow(RTT, Signal.RESPONSE);
     busyWindow(RTT, Signal.RESPONSE);
-    arc.started(3);
-    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE); // 3 is too many: back to 2
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE, arc.started(3)); // 3 is too many: back to 2
     int windowsAt2 = windowsUntilTheLimitIs(3);
     assertThat(windowsAt2).isEqualTo(AdaptiveConcurrency.PROBE_PAUSE_WINDOWS + 1);
-    now += Duration.ofSeconds(1).toNanos(); // a new window: this refusal is the probe's own
-    arc.started(3);
-    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE); // the same probe refused again
+    now += Duration.ofSeconds(1).toNanos(); // later, sent after the last cut: the probe's own refusal
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE, arc.started(3)); // the same probe refused again
     assertThat(arc.current()).isEqualTo(2);
     assertThat(windowsUntilTheLimitIs(3)).isEqualTo(2 * AdaptiveConcurrency.PROBE_PAUSE_WINDOWS + 1);
     busyWindow(RTT, Signal.RESPONSE); // 3 holds for a window: the pause is back to its start
     assertThat(arc.current()).isEqualTo(4);
-    arc.started(4);
+    long ticket = arc.started(4);
     now += Duration.ofSeconds(1).toNanos();
-    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE); // 4 refused: back to 2 (0.7 x 4)
+    arc.finished(Duration.ofMillis(1), Signal.BACKPRESSURE, ticket); // 4 refused: back to 2 (0.7 x 4)
     assertThat(arc.current()).isEqualTo(2);
     assertThat(windowsUntilTheLimitIs(3)).isEqualTo(2); // the cut's own window, then one more
     // A different limit refused: its pause starts from the beginning, not doubled.
@@ -164,13 +182,13 @@ class AdaptiveConcurrencyTest {
   void answersWithoutInformationChangeNothing() {
     busyWindow(RTT, Signal.RESPONSE);
     busyWindow(RTT, Signal.RESPONSE);
-    arc.started(2);
+    long ticket = arc.started(2);
     now += RTT.toNanos() * 5;
-    arc.finished(Duration.ofMillis(1), Signal.NONE); // a refused connection: no window ends
+    arc.finished(Duration.ofMillis(1), Signal.NONE, ticket); // a refused connection: no window ends
     assertThat(arc.current()).isEqualTo(2);
-    arc.finished(RTT, Signal.RESPONSE); // this one ends it: the limit was in use, latency flat
+    arc.finished(RTT, Signal.RESPONSE, ticket); // this one ends it: the limit was in use, latency flat
     assertThat(arc.current()).isEqualTo(3);
-    arc.finished(Duration.ofMillis(1), Signal.NONE);
+    arc.finished(Duration.ofMillis(1), Signal.NONE, ticket);
     assertThat(arc.current()).isEqualTo(3);
     assertThat(arc.baseline()).isEqualTo(RTT);
   }

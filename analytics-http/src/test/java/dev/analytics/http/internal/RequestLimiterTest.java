@@ -53,6 +53,26 @@ class RequestLimiterTest {
   }
 
   @Test
+  void closeFailsTheWaitingTasksAtOnceWithoutStartingThemAndRefusesNewOnes() {
+    RequestLimiter limiter = new RequestLimiter(1);
+    CompletableFuture<Integer> running = new CompletableFuture<>();
+    CompletableFuture<Integer> first = limiter.submit(() -> running);
+    AtomicInteger started = new AtomicInteger();
+    CompletableFuture<Integer> waiting = limiter.submit(() -> {
+      started.incrementAndGet();
+      return CompletableFuture.completedFuture(1);
+    });
+    limiter.close();
+    assertThat(waiting).isCompletedExceptionally();
+    assertThat(limiter.waiting()).isZero();
+    assertThat(limiter.submit(() -> CompletableFuture.completedFuture(2))).isCompletedExceptionally();
+    running.complete(0); // the running task ends as it will, and starts nothing
+    assertThat(first).isCompletedWithValue(0);
+    assertThat(started.get()).isZero();
+    assertThat(limiter.running()).isZero();
+  }
+
+  @Test
   void followsALimitThatChangesBetweenStarts() {
     AtomicInteger max = new AtomicInteger(1);
     List<Integer> inFlightAtStart = new ArrayList<>();
@@ -63,8 +83,9 @@ class RequestLimiterTest {
       }
 
       @Override
-      public void started(int inFlight) {
+      public long started(int inFlight) {
         inFlightAtStart.add(inFlight);
+        return 0;
       }
     });
     List<CompletableFuture<Integer>> gates = new ArrayList<>();
