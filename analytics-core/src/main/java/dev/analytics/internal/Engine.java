@@ -192,12 +192,14 @@ public final class Engine {
   }
 
   private void start() {
+    // Counted before the dispatchers start: a fast sink could deliver the backlog before the line is written.
+    Queue backlog = stats().backlog();
+    long damaged = log.corruptSkipped();
+    LOG.log(System.Logger.Level.INFO, "opened " + directory + ": " + backlog.records() + " record(s) queued from earlier runs"
+        + (backlog.records() > 0 ? ", the oldest " + Incident.human(backlog.oldestAge()) + " old" : "")
+        + (damaged > 0 ? ", " + damaged + " record(s) lost to damage skipped (see the warnings above)" : ""));
     syncer.start();
     for (Dispatcher dispatcher : dispatchers) dispatcher.start();
-    long queued = Math.max(0, log.nextSeq() - minAcked());
-    long damaged = log.corruptSkipped();
-    LOG.log(System.Logger.Level.INFO, "opened " + directory + ": " + queued + " record(s) queued from earlier runs"
-        + (damaged > 0 ? ", " + damaged + " record(s) lost to damage skipped (see the warnings above)" : ""));
   }
 
   public String emit(Object event) {

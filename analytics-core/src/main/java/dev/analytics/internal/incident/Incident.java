@@ -76,7 +76,8 @@ public final class Incident {
     return started != null;
   }
 
-  private static String human(Duration d) {
+  /** {@code d} as an operator reads it: {@code 42 s}, {@code 3 min 5 s}, {@code 2 h 10 min}. */
+  public static String human(Duration d) {
     long seconds = Math.max(0, d.toSeconds());
     if (seconds < 120) return seconds + " s";
     if (seconds < 7200) return (seconds / 60) + " min " + (seconds % 60) + " s";
