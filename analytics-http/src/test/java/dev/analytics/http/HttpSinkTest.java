@@ -293,6 +293,9 @@ class HttpSinkTest {
     List<Outcome> outcomes = send(open(builder().requestTimeout(Duration.ofMillis(150)).maxAttempts(2)),
         seedRecords(2));
     assertThat(kinds(outcomes)).containsExactly(Kind.RETRY, Kind.RETRY);
+    // The client gives up after 150 ms whether or not WireMock has read the request by then: on a busy
+    // machine the second one reaches its journal after send() returned.
+    Await.until(Duration.ofSeconds(10), () -> requests().size() >= 2, () -> requests().size() + " requests received");
     assertThat(requests()).hasSize(2);
   }
 
