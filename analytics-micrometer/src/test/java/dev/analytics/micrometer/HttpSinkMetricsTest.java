@@ -83,7 +83,7 @@ class HttpSinkMetricsTest {
     MetricsListener listener = MetricsListener.builder(registry).tags(service).sinks("collector").build();
     // Nothing is sent until the clock has moved 3 s on, so every record is delivered 3 s (by the
     // instance's clock) after its emit(). (A 300 ms answer delay used to stand for this gate: a test
-    // thread paused longer than that on a busy machine saw the first record delivered at 0 s.)
+    // thread paused longer than that on a busy machine would see the first record delivered at 0 s.)
     CompletableFuture<Void> clockMoved = new CompletableFuture<>();
     try (Analytics analytics = Analytics.builder().directory(dir).sink("collector", new GatedSink(sink, clockMoved))
         .listener(listener).clock(clock).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build()) {
