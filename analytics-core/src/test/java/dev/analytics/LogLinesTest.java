@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.analytics.spi.DeadLetter;
 import dev.analytics.spi.Listener;
 import dev.analytics.spi.Outcome;
+import dev.analytics.testing.Await;
 import dev.analytics.testing.RecordingSink;
 import dev.analytics.testsupport.CapturedLogs;
 import java.nio.file.Path;
@@ -65,6 +66,8 @@ class LogLinesTest {
     assertThat(deadLetterLines).hasSize(1);
     assertThat(deadLetterLines.get(0)).startsWith("sink a dead-lettered 100 records: ")
         .contains("400: bad event").endsWith("; and 97 more");
+    // The listener runs on its own thread; close() waits for it for 1 s only.
+    Await.until(Duration.ofSeconds(10), () -> heard.size() >= 100, () -> heard.size() + " letters heard");
     assertThat(heard).hasSize(100);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.analytics.spi.Listener;
 import dev.analytics.spi.Outcome;
+import dev.analytics.testing.Await;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,9 +108,10 @@ class WhenFullTest {
     awaitListener(dropped);
   }
 
-  private void awaitListener(long expected) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (heardDropped.get() < expected && System.nanoTime() < deadline) Thread.sleep(5);
+  /** The listener runs on its own thread; close() waits for it for 1 s only. */
+  private void awaitListener(long expected) {
+    Await.until(Duration.ofSeconds(30), () -> heardDropped.get() >= expected,
+        () -> heardDropped.get() + " of " + expected + " drops heard");
     assertThat(heardDropped.get()).isEqualTo(expected);
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.analytics.Durability;
 import dev.analytics.internal.Engine;
 import dev.analytics.spi.Listener;
+import dev.analytics.testing.Await;
 import dev.analytics.testing.RecordingSink;
 import dev.analytics.testsupport.Engines;
 import dev.analytics.testsupport.FaultyStorage;
@@ -64,7 +65,8 @@ class StorageFaultTest {
     storage.failSync.set(false);
     for (int i = 0; i < 10; i++) accepted.add(engine.emit(Map.of("after", i)));
     assertThat(engine.flush(Duration.ofSeconds(20))).isTrue();
-    engine.close(); // drains the listener
+    engine.close(); // drains the listener, waiting for it for 1 s only
+    awaitHeard();
     assertThat(heard).isNotEmpty().allSatisfy(e -> assertThat(e).hasMessageContaining("injected fsync failure"));
     // The record whose fsync failed may still arrive (it was written, only not known durable); every
     // accepted one must, in order.
@@ -93,6 +95,7 @@ class StorageFaultTest {
     storage.failSync.set(false);
     assertThat(engine.flush(Duration.ofSeconds(20))).isTrue();
     engine.close();
+    awaitHeard();
     assertThat(heard).isNotEmpty();
     assertThat(sink.deliveredIds()).containsExactlyElementsOf(accepted);
   }
@@ -125,8 +128,15 @@ class StorageFaultTest {
     assertThat(engine.flush(Duration.ofSeconds(20))).isTrue();
     engine.close();
     assertThat(sink.deliveredIds()).hasSize(accepted.size() + 1).endsWith(afterSpaceFreed);
+    Await.until(Duration.ofSeconds(10), () -> heard.stream().anyMatch(e -> "No space left on device".equals(e.getMessage())),
+        () -> "the full disk heard: " + heard);
     assertThat(heard).anySatisfy(e -> assertThat(e).hasMessage("No space left on device"));
     Set<String> unique = new HashSet<>(sink.deliveredIds());
     assertThat(unique).hasSize(sink.deliveredIds().size());
+  }
+
+  /** The listener runs on its own thread; close() waits for it for 1 s only. */
+  private void awaitHeard() {
+    Await.until(Duration.ofSeconds(10), () -> !heard.isEmpty(), "a storage error heard");
   }
 }

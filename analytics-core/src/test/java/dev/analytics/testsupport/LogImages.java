@@ -4,6 +4,7 @@ import dev.analytics.Analytics;
 import dev.analytics.Stats;
 import dev.analytics.spi.Listener;
 import dev.analytics.spi.Outcome;
+import dev.analytics.testing.Await;
 import dev.analytics.testing.RecordingSink;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,8 +78,8 @@ public final class LogImages {
   }
 
   /**
-   * Opens {@code dir} with a recording sink, flushes, takes the stats and closes (which drains the
-   * listener, so every report made is in the result).
+   * Opens {@code dir} with a recording sink, flushes, takes the stats, closes and waits for the listener
+   * to have made every call, so every report made is in the result.
    */
   public static Reopened reopenAndDeliver(Path dir) {
     RecordingSink sink = new RecordingSink();
@@ -96,6 +97,10 @@ public final class LogImages {
       flushed = analytics.flush(Duration.ofSeconds(20));
       stats = analytics.stats();
     }
+    // close() waits for the listener thread for 1 s only; the thread ends once it has made every call.
+    String listenerThread = "analytics-listener-" + dir.getFileName();
+    Await.until(Duration.ofSeconds(30), Duration.ofMillis(10), () -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.getName().equals(listenerThread) && t.isAlive()), () -> listenerThread + " still running");
     return new Reopened(sink.deliveredIds(), stats, List.copyOf(corruptions), flushed);
   }
 }

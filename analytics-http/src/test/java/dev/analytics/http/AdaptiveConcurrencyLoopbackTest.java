@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,8 @@ class AdaptiveConcurrencyLoopbackTest {
   /** Sum over accepted requests of the slots taken when each arrived (itself included). */
   final AtomicInteger busyAtArrivalSum = new AtomicInteger();
   final AtomicBoolean stop = new AtomicBoolean();
+  /** Accepted requests wait here, holding their slot, until the test counts it down (open by default). */
+  volatile CountDownLatch hold = new CountDownLatch(0);
   HttpServer server;
   HttpSink sink;
   ExecutorService drivers;
@@ -79,6 +82,7 @@ class AdaptiveConcurrencyLoopbackTest {
         return;
       }
       try {
+        hold.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         Thread.sleep(SERVICE_TIME.toMillis()); // the receiver's work: holds the slot
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -190,9 +194,13 @@ class AdaptiveConcurrencyLoopbackTest {
         .build();
     assertThat(sink.adaptiveConcurrency()).isFalse();
     assertThat(sink.concurrencyLimit()).isEqualTo(5);
+    // The receiver holds the requests until all five run: polled while requests come and go, the five
+    // in flight lasted only a few service times, which a descheduled test thread could miss.
+    hold = new CountDownLatch(1);
     List<CompletableFuture<?>> sends = new ArrayList<>();
     sends.add(sink.send(HttpTesting.seedRecords(20)).toCompletableFuture());
-    await("5 requests run at once", () -> sink.requestsInFlight() == 5);
+    await("5 requests run at once", () -> sink.requestsInFlight() == 5 && busy.get() == 5);
+    hold.countDown();
     for (CompletableFuture<?> f : sends) f.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     assertThat(accepted.get()).isEqualTo(20);
   }

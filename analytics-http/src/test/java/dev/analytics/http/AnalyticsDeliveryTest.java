@@ -10,6 +10,7 @@ import dev.analytics.http.testing.HttpTesting;
 import dev.analytics.spi.DeadLetter;
 import dev.analytics.spi.Listener;
 import dev.analytics.spi.Transform;
+import dev.analytics.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -205,6 +206,8 @@ class AnalyticsDeliveryTest {
       assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
       assertThat(a.deadLetters().list()).isEmpty();
     }
+    // The listener runs on its own thread; close() waits for it for 1 s only.
+    Await.until(Duration.ofSeconds(10), () -> cleared.get() >= 1, "the cleared fault heard");
     assertThat(cleared.get()).isEqualTo(1);
     assertThat(acceptedNs()).hasSize(20);
   }
@@ -249,6 +252,7 @@ class AnalyticsDeliveryTest {
       assertThat(a.stats().delivered()).isEqualTo(20);
     }
     assertThat(acceptedNs()).hasSize(20);
+    Await.until(Duration.ofSeconds(10), () -> cleared.get() > 0, "the cleared fault heard");
     assertThat(faults).isNotEmpty().allSatisfy(f -> assertThat(f).contains("HTTP 413"));
     assertThat(cleared.get()).isPositive();
   }

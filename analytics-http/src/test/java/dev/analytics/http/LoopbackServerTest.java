@@ -121,7 +121,8 @@ class LoopbackServerTest {
       int n = json((String) exchange.getAttribute("body"))
           .get("events").get(0).get("n").asInt();
       try {
-        if (n == 0) lastAnswered.await(5, TimeUnit.SECONDS);
+        // Released by the answer to record 2: a deadline that ran out first would answer 0 early.
+        if (n == 0) lastAnswered.await(30, TimeUnit.SECONDS);
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
       }
@@ -143,7 +144,8 @@ class LoopbackServerTest {
     start(exchange -> {
       String body = (String) exchange.getAttribute("body");
       try {
-        if (body.contains("\"batch\":\"A\"")) second.await(5, TimeUnit.SECONDS);
+        // Released by the test once B's answer is in: a deadline that ran out first would answer A early.
+        if (body.contains("\"batch\":\"A\"")) second.await(30, TimeUnit.SECONDS);
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
       }

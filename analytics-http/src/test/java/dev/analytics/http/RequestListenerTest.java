@@ -12,9 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.analytics.spi.Outcome;
 import dev.analytics.spi.Outcome.Kind;
+import dev.analytics.http.testing.HttpTesting;
 import dev.analytics.http.testing.HttpTesting.RecordingContext;
 import dev.analytics.http.testing.HttpTesting.RecordingScheduler;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -106,19 +107,16 @@ class RequestListenerTest {
 
   @Test
   void aRefusedConnectionIsHeardWithoutAStatus() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
+    try (Socket refusing = HttpTesting.refusingPort()) {
+      List<Outcome> outcomes = send(builder(refusing.getLocalPort()).maxAttempts(2), 2);
+
+      assertThat(kinds(outcomes)).containsOnly(Kind.RETRY);
+      assertThat(heard).hasSize(2).allSatisfy(exchange -> {
+        assertThat(exchange.status()).isEqualTo(-1);
+        assertThat(exchange.statusClass()).isEqualTo("none");
+        assertThat(exchange.error()).isEqualTo("ConnectException");
+      });
     }
-
-    List<Outcome> outcomes = send(builder(closedPort).maxAttempts(2), 2);
-
-    assertThat(kinds(outcomes)).containsOnly(Kind.RETRY);
-    assertThat(heard).hasSize(2).allSatisfy(exchange -> {
-      assertThat(exchange.status()).isEqualTo(-1);
-      assertThat(exchange.statusClass()).isEqualTo("none");
-      assertThat(exchange.error()).isEqualTo("ConnectException");
-    });
   }
 
   @Test

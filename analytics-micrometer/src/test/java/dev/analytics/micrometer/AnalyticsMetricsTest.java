@@ -75,8 +75,10 @@ class AnalyticsMetricsTest {
       assertThat(gauge("analytics.queue.bytes", tags)).isZero();
       assertThat(registry.get("analytics.queue.oldest.age").tags(tags).timeGauge().value(TimeUnit.SECONDS)).isZero();
 
-      Await.until(Duration.ofSeconds(10), () -> registry.find("analytics.sink.retried.records").counter() != null,
-          "listener heard the retry");
+      // Every meter of the sink was registered with the first callback (a dead letter): wait for the retry's
+      // own callback, which the listener thread may run after the dead letters'.
+      Await.until(Duration.ofSeconds(10), () -> listenerCounter("analytics.sink.retries", "amplitude") >= 1
+          && listenerCounter("analytics.sink.retried.records", "amplitude") >= 1, "listener heard the retry");
       assertThat(listenerCounter("analytics.sink.retried.records", "amplitude")).isEqualTo(1);
       assertThat(listenerCounter("analytics.sink.retries", "amplitude")).isEqualTo(1);
       assertThat(registry.get("analytics.sink.dead.letters").tag("service", "checkout").counter().count()).isEqualTo(2);
@@ -112,8 +114,10 @@ class AnalyticsMetricsTest {
       Await.until(Duration.ofSeconds(10), () -> sink.context.get() != null, "sink opened");
 
       sink.context.get().reportFault("401 invalid api key");
+      // The listener sets the gauge, then counts the fault: wait for both.
       Await.until(Duration.ofSeconds(10),
-          () -> registry.get("analytics.sink.fault").tag("sink", "amplitude").gauge().value() == 1, "fault gauge 1");
+          () -> registry.get("analytics.sink.fault").tag("sink", "amplitude").gauge().value() == 1
+              && listenerCounter("analytics.sink.faults", "amplitude") >= 1, "fault gauge 1 and the fault counted");
       assertThat(listenerCounter("analytics.sink.faults", "amplitude")).isEqualTo(1);
 
       sink.context.get().clearFault();

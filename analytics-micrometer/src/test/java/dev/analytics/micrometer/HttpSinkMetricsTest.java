@@ -12,11 +12,17 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.analytics.Analytics;
 import dev.analytics.http.BodyMode;
 import dev.analytics.http.HttpSink;
+import dev.analytics.spi.Outcome;
+import dev.analytics.spi.Record;
+import dev.analytics.spi.Sink;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.time.Instant;
 import dev.analytics.testing.Await;
@@ -75,12 +81,12 @@ class HttpSinkMetricsTest {
     HttpSink sink = sink(http).build();
     http.bindRetries(sink);
     MetricsListener listener = MetricsListener.builder(registry).tags(service).sinks("collector").build();
-    // Every answer takes 300 ms: the clock moves 3 s on while the first request is out, so every record
-    // is delivered 3 s (by the instance's clock) after its emit().
-    receiver.stubFor(post(urlEqualTo("/collect")).atPriority(5)
-        .willReturn(aResponse().withStatus(200).withFixedDelay(300)));
-    try (Analytics analytics = Analytics.builder().directory(dir).sink("collector", sink).listener(listener)
-        .clock(clock).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build()) {
+    // Nothing is sent until the clock has moved 3 s on, so every record is delivered 3 s (by the
+    // instance's clock) after its emit(). (A 300 ms answer delay used to stand for this gate: a test
+    // thread paused longer than that on a busy machine would see the first record delivered at 0 s.)
+    CompletableFuture<Void> clockMoved = new CompletableFuture<>();
+    try (Analytics analytics = Analytics.builder().directory(dir).sink("collector", new GatedSink(sink, clockMoved))
+        .listener(listener).clock(clock).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build()) {
       new AnalyticsMetrics(analytics, service).bindTo(registry);
       for (int i = 0; i < 5; i++) analytics.emit(Map.of("n", i));
       analytics.emit(Map.of("flaky", 1));
@@ -88,6 +94,7 @@ class HttpSinkMetricsTest {
       analytics.emit(Map.of("bad", 1));
       analytics.emit(Map.of("bad", 2));
       clock.advance(Duration.ofSeconds(3));
+      clockMoved.complete(null);
       assertThat(analytics.flush(Duration.ofSeconds(30))).as("flushed").isTrue();
 
       // The core, in all and for the sink.
@@ -136,6 +143,57 @@ class HttpSinkMetricsTest {
     assertThat(bytes.max()).isPositive();
     assertThat(registry.find("analytics.http.request.gzip.ratio").summary()).as("bodies under gzipMinBytes").isNull();
     assertThat(registry.find("resilience4j.retry.calls").meters()).as("removed with the sink's Retry at close").isEmpty();
+  }
+
+  /** {@code delegate}, but every batch waits for {@code gate} before it is sent. */
+  private static final class GatedSink implements Sink {
+    private final HttpSink delegate;
+    private final CompletableFuture<Void> gate;
+
+    GatedSink(HttpSink delegate, CompletableFuture<Void> gate) {
+      this.delegate = delegate;
+      this.gate = gate;
+    }
+
+    @Override
+    public CompletionStage<List<Outcome>> send(List<Record> batch) {
+      return gate.thenCompose(open -> delegate.send(batch));
+    }
+
+    @Override
+    public void open(Context context) {
+      delegate.open(context);
+    }
+
+    @Override
+    public int maxBatchRecords() {
+      return delegate.maxBatchRecords();
+    }
+
+    @Override
+    public Duration linger() {
+      return delegate.linger();
+    }
+
+    @Override
+    public int maxInFlight() {
+      return delegate.maxInFlight();
+    }
+
+    @Override
+    public String redact(String text) {
+      return delegate.redact(text);
+    }
+
+    @Override
+    public String describe() {
+      return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
   }
 
   @Test

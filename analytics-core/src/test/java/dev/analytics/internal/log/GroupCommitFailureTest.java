@@ -29,8 +29,10 @@ class GroupCommitFailureTest {
     FaultyStorage storage = new FaultyStorage();
     storage.beforeSync = () -> {
       if (syncs.incrementAndGet() == 1) {
-        // The first fsync fails, but only after a second emitter has written its record and waits.
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        // The first fsync fails, but only after a second emitter has written its record and waits. The
+        // deadline only keeps a broken log from hanging the test: failing sooner (the second emitter's
+        // thread not yet started on a loaded machine) would let it lead a successful fsync of its own.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (logRef.get().nextSeq() < 2 && System.nanoTime() < deadline) Thread.onSpinWait();
         throw new IOException("Input/output error (injected)");
       }

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.analytics.spi.Outcome;
 import dev.analytics.spi.Record;
 import dev.analytics.spi.Sink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,6 +67,27 @@ public final class HttpTesting {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * A loopback port that refuses connections for as long as the returned socket is open: the socket is
+   * bound but never listens. A port found free and then closed could be taken meanwhile by any process
+   * on the machine (a build binding port 0 gets ports from the same range), and the "refused"
+   * connection would then reach it.
+   */
+  public static Socket refusingPort() {
+    Socket held = new Socket();
+    try {
+      held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    } catch (IOException e) {
+      try {
+        held.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new UncheckedIOException(e);
+    }
+    return held;
   }
 
   public static List<Outcome.Kind> kinds(List<Outcome> outcomes) {
