@@ -63,7 +63,7 @@ final class PeerCharts {
         data.addValue(values[i], library.label, Markdown.percentileKey(Measure.PERCENTILES[i]));
       }
     });
-    String title = String.format("Per-call latency at a steady %,d calls/s", rate)
+    String title = String.format(java.util.Locale.ROOT, "Per-call latency at a steady %,d calls/s", rate)
         + (microsByPercentile.isEmpty() ? ": every library fell behind on this machine" : "");
     JFreeChart chart = ChartFactory.createLineChart(title,
         "percentile (open loop, from the intended start)", "microseconds (log scale)", data,

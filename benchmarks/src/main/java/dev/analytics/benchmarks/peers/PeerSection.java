@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jfree.chart.JFreeChart;
 
@@ -172,7 +173,7 @@ final class PeerSection {
   }
 
   private void throughput(StringBuilder md) {
-    md.append(String.format("### Emit throughput: one thread, flat out for %d s after %s s of warm-up%n%n",
+    md.append(String.format(Locale.ROOT, "### Emit throughput: one thread, flat out for %d s after %s s of warm-up%n%n",
         settings.throughputTime().toSeconds(), Markdown.decimal(settings.throughputWarmup().toMillis() / 1000.0)));
     double ours = median(Measure.THROUGHPUT, Library.OURS, "eventsPerSecond");
     List<List<String>> rows = new ArrayList<>();
@@ -189,7 +190,7 @@ final class PeerSection {
   }
 
   private void latency(StringBuilder md) {
-    md.append(String.format("### Per-call latency at a steady %,d calls/s (%d s after %d s of warm-up)%n%n",
+    md.append(String.format(Locale.ROOT, "### Per-call latency at a steady %,d calls/s (%d s after %d s of warm-up)%n%n",
         settings.latencyRate(), settings.latencyTime().toSeconds(), settings.latencyWarmup().toSeconds()));
     md.append("Open loop, HdrHistogram: each call is timed from the moment it was due, so a stall also counts")
         .append(" against the calls it delayed. Microseconds, medians over the repetitions:\n\n");
@@ -208,7 +209,7 @@ final class PeerSection {
       row.add(Markdown.decimal(median(steady, "serviceMicros/p99")));
       List<JsonNode> all = runs.of(Measure.LATENCY, library);
       if (steady.size() < all.size()) {
-        row.set(0, String.format("%s (fell behind the rate in %d of %d runs, at %s calls/s: left out)", library.label,
+        row.set(0, String.format(Locale.ROOT, "%s (fell behind the rate in %d of %d runs, at %s calls/s: left out)", library.label,
             all.size() - steady.size(), all.size(), Markdown.count(median(all.stream()
                 .filter(r -> r.path("saturated").asBoolean()).toList(), "achievedRate"))));
       }
@@ -219,8 +220,8 @@ final class PeerSection {
   }
 
   private void endToEnd(StringBuilder md) {
-    md.append(String.format("### End to end: %,d events delivered to the receiver%n%n", settings.endToEndEvents()));
-    md.append(String.format("After %,d warm-up events have arrived, one thread emits %,d events and asks the library",
+    md.append(String.format(Locale.ROOT, "### End to end: %,d events delivered to the receiver%n%n", settings.endToEndEvents()));
+    md.append(String.format(Locale.ROOT, "After %,d warm-up events have arrived, one thread emits %,d events and asks the library",
             settings.endToEndWarmupEvents(), settings.endToEndEvents()))
         .append(" to send what it holds (the peers' `flush()`; ours needs no call); the figure runs from the first")
         .append(" emit until the receiver has counted the last event.\n\n");
@@ -244,9 +245,9 @@ final class PeerSection {
   }
 
   private void heap(StringBuilder md) {
-    md.append(String.format("### Heap after GC with the endpoint down: %,d events at up to %,d per second%n%n",
+    md.append(String.format(Locale.ROOT, "### Heap after GC with the endpoint down: %,d events at up to %,d per second%n%n",
         settings.heapEvents(), settings.heapRate()));
-    md.append(String.format("A library that has not taken them all after %d s stops there (the table says how many went"
+    md.append(String.format(Locale.ROOT, "A library that has not taken them all after %d s stops there (the table says how many went"
         + " in). ", settings.heapMaxTime().toSeconds()));
     md.append("The receiver answers 503 to every request from the start. A sampler runs `System.gc()` and reads")
         .append(" the used heap (MemoryMXBean) every second while the events go in and for ")
