@@ -36,6 +36,25 @@ class DeliveryTest {
   }
 
   @Test
+  void aTransformFailingWithAnErrorIsRunAgainAndNothingIsLostReorderedOrDeadLettered() throws Exception {
+    AtomicInteger errorsLeft = new AtomicInteger(3);
+    Transform flaky = value -> {
+      // A plugin's failed assertion or a missing class: not the record's fault.
+      if (errorsLeft.getAndDecrement() > 0) throw new AssertionError("plugin bug, for now");
+      return value;
+    };
+    RecordingSink sink = new RecordingSink();
+    List<String> ids = new ArrayList<>();
+    try (Analytics analytics = fastRetries().sink("a", sink, flaky).build()) {
+      for (int i = 0; i < 20; i++) ids.add(analytics.emit(Map.of("i", i)));
+      assertThat(analytics.flush(Duration.ofSeconds(30))).as("flushed: the batch was not left behind").isTrue();
+      assertThat(analytics.stats().deadLettered()).isZero();
+    }
+    assertThat(errorsLeft.get()).isNegative();
+    assertThat(sink.deliveredIds()).containsExactlyElementsOf(ids);
+  }
+
+  @Test
   void startUpRaceEventsEmittedBeforeTheEndpointIsUpAreAllDelivered() throws Exception {
     Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
     RecordingSink sink = new RecordingSink().respondWith(r -> {

@@ -463,7 +463,7 @@ final class Dispatcher implements Runnable {
         Item item = toItem(entry);
         if (item == null) continue;
         if (batch.firstTimestampMillis == 0) batch.firstTimestampMillis = item.record.timestamp().toEpochMilli();
-        if (item.rejection == null) sendable.add(item);
+        if (item.rejection == null) sendable.add(item); // transformAgain ones too: send() retries them
         else failed.add(item);
       }
       if (!deadLetter(failed)) sendable.addAll(failed);
@@ -507,7 +507,19 @@ final class Dispatcher implements Runnable {
     // Dead-lettered before a crash that came ahead of the cursor write (guarantee 9): already done.
     if (deadLetters.contains(name, record.id())) return null;
     Item item = new Item(record);
-    JsonNode value = envelope;
+    transform(item);
+    return item;
+  }
+
+  /**
+   * Runs the chain on {@code item}: sets what to send, or the rejection that dead-letters it. A
+   * {@link LinkageError} or {@link AssertionError} (a missing class, a plugin's failed assertion) is
+   * not the record's fault: the item is marked to be transformed again after a backoff, never
+   * dead-lettered and never left behind in the window (which would hold the cursor forever).
+   */
+  private void transform(Item item) {
+    item.transformAgain = false;
+    JsonNode value = item.record.value();
     for (int i = 0; i < transforms.size(); i++) {
       Transform transform = transforms.get(i);
       try {
@@ -515,12 +527,16 @@ final class Dispatcher implements Runnable {
         if (value == null) throw new TransformException("returned null");
       } catch (TransformException | RuntimeException | StackOverflowError e) { // a too-deep record, too
         item.rejection = "transform #" + (i + 1) + " (" + transform.describe() + ") failed on record "
-            + record.id() + ": " + (e instanceof TransformException ? e.getMessage() : e.toString());
-        return item;
+            + item.record.id() + ": " + (e instanceof TransformException ? e.getMessage() : e.toString());
+        return;
+      } catch (LinkageError | AssertionError e) {
+        LOG.log(System.Logger.Level.ERROR, "sink " + name + ": transform #" + (i + 1) + " (" + transform.describe()
+            + ") failed with an error on record " + item.record.id() + "; transforming it again after a backoff", e);
+        item.transformAgain = true;
+        return;
       }
     }
-    item.transformed = record.withValue(value);
-    return item;
+    item.transformed = item.record.withValue(value);
   }
 
   private void send(Batch batch, List<Item> items) {
@@ -529,6 +545,14 @@ final class Dispatcher implements Runnable {
     List<Record> records = new ArrayList<>(items.size());
     List<Item> toSend = new ArrayList<>(items.size());
     List<Item> failedTransforms = new ArrayList<>();
+    for (Item item : items) {
+      if (item.transformAgain) transform(item);
+      if (item.transformAgain) {
+        batch.inFlight = false;
+        scheduleRetry(batch, items, 0); // the whole batch keeps its place and its order
+        return;
+      }
+    }
     for (Item item : items) {
       if (item.transformed == null) failedTransforms.add(item); // dead-lettering failed before; try again
       else {
@@ -671,6 +695,8 @@ final class Dispatcher implements Runnable {
     final Record record;
     Record transformed;
     String rejection;
+    /** The chain failed with an error that is not the record's fault: run it again before sending. */
+    boolean transformAgain;
 
     Item(Record record) {
       this.record = record;
