@@ -30,7 +30,9 @@ public record Stats(Backlog backlog, Flow flow, Problems problems, Map<String, S
    * @param backlog records from this sink's cursor to the end of the log, their bytes, and how long the
    *     oldest of them that the sink has read has waited
    * @param cursor the sink's position: every record below this sequence number is delivered or dead-lettered
-   * @param delivered records this sink delivered
+   * @param delivered records this sink delivered, counted once its cursor has passed them (so a record
+   *     is never counted both delivered and queued; {@code Listener.onDelivered} hears them earlier, when
+   *     the sink answers)
    * @param retried records this sink sent again after a "retry later"
    * @param deadLettered records this sink dead-lettered
    * @param inFlightBatches batches handed to the sink and not answered yet
@@ -59,7 +61,7 @@ public record Stats(Backlog backlog, Flow flow, Problems problems, Map<String, S
    * Records through the instance since it started.
    *
    * @param emitted events accepted by {@code emit()}
-   * @param delivered records delivered, summed over sinks
+   * @param delivered records delivered, summed over sinks; each counted once its sink's cursor passed it
    * @param retried records sent again after a "retry later", summed over sinks
    * @param deadLettered records written to the dead-letter log
    */

@@ -163,9 +163,46 @@ class PerSinkStatsTest {
     return outcomes;
   }
 
+  @Test
+  void aRecordIsNeverCountedBothDeliveredAndQueued() throws Exception {
+    GateSink gate = new GateSink(2);
+    try (Analytics analytics = Analytics.builder().directory(dir).clock(clock).listener(listener)
+        .closeTimeout(Duration.ZERO).sink("gate", gate).build()) {
+      for (int i = 0; i < 2 * BATCH; i++) analytics.emit(Map.of("i", i));
+      CompletableFuture<List<Outcome>> first = gate.next();
+      CompletableFuture<List<Outcome>> second = gate.next();
+      second.complete(List.of(delivered()));
+      Await.until(Duration.ofSeconds(10), () -> delivered.size() == 1, "the second batch's answer was handled");
+      // The first batch holds the cursor: all 20 records are still queued, so none counts as delivered yet.
+      Stats held = analytics.stats();
+      assertThat(held.queuedRecords()).isEqualTo(2 * BATCH);
+      assertThat(held.delivered()).isZero();
+      assertThat(held.sinks().get("gate").delivered()).isZero();
+
+      first.complete(List.of(delivered()));
+      Await.until(Duration.ofSeconds(10), () -> analytics.stats().delivered() == 2 * BATCH, "all counted");
+      assertThat(analytics.stats().queuedRecords()).isZero();
+    }
+  }
+
+  private static Outcome[] delivered() {
+    Outcome[] outcomes = new Outcome[BATCH];
+    java.util.Arrays.fill(outcomes, Outcome.delivered());
+    return outcomes;
+  }
+
   /** A sink whose test answers each batch: one batch of {@value #BATCH} records at a time. */
   private static final class GateSink implements Sink {
     private final LinkedBlockingQueue<CompletableFuture<List<Outcome>>> sends = new LinkedBlockingQueue<>();
+    private final int maxInFlight;
+
+    GateSink() {
+      this(1);
+    }
+
+    GateSink(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
+    }
 
     @Override
     public CompletionStage<List<Outcome>> send(List<Record> batch) {
@@ -188,7 +225,7 @@ class PerSinkStatsTest {
 
     @Override
     public int maxInFlight() {
-      return 1;
+      return maxInFlight;
     }
 
     @Override

@@ -308,7 +308,7 @@ final class Dispatcher implements Runnable {
       Outcome outcome = outcomes.get(i);
       switch (outcome == null ? Outcome.Kind.RETRY : outcome.kind()) {
         case DELIVERED:
-          counters.delivered.increment();
+          batch.delivered++; // counted when the cursor passes it (popFinishedBatches)
           delivered++;
           long emitted = item.record.timestamp().toEpochMilli();
           oldestMillis = Math.min(oldestMillis, emitted);
@@ -407,7 +407,11 @@ final class Dispatcher implements Runnable {
   private boolean popFinishedBatches() {
     boolean advanced = false;
     while (!window.isEmpty() && window.peekFirst().done) {
-      ackedSeq = window.pollFirst().endSeq;
+      Batch batch = window.pollFirst();
+      // The cursor first, the count after: a stats() that reads the counts and then the cursor never
+      // sees a record both delivered and still queued.
+      ackedSeq = batch.endSeq;
+      counters.delivered.add(batch.delivered);
       advanced = true;
     }
     if (window.isEmpty() && ackedSeq < reader.nextSeq()) {
@@ -680,6 +684,8 @@ final class Dispatcher implements Runnable {
   private static final class Batch {
     final long endSeq;
     long firstTimestampMillis;
+    /** Records the sink has delivered, counted in the totals once the cursor passes the batch. */
+    int delivered;
     List<Item> pending;
     int attempt;
     long retryAt;

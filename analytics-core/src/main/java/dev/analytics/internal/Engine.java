@@ -298,6 +298,9 @@ public final class Engine {
   public record Counts(long delivered, long retried, long deadLettered) {}
 
   public Snapshot stats() {
+    // Counts before positions: a dispatcher moves its cursor before it counts, so a record counted as
+    // delivered here is never also counted as queued.
+    Counts counts = new Counts(sum(c -> c.delivered), sum(c -> c.retried), sum(c -> c.deadLettered));
     long acked = minAcked();
     long queued = Math.max(0, log.nextSeq() - acked);
     long oldest = 0;
@@ -307,8 +310,7 @@ public final class Engine {
     }
     Duration age = ageOf(queued, oldest);
     return new Snapshot(new Queue(queued, queued == 0 ? 0 : log.bytesFrom(acked), age), counters.emitted.sum(),
-        new Counts(sum(c -> c.delivered), sum(c -> c.retried), sum(c -> c.deadLettered)),
-        new Problems(log.dropped(), log.corruptSkipped(), log.storageErrors()));
+        counts, new Problems(log.dropped(), log.corruptSkipped(), log.storageErrors()));
   }
 
   /** Each sink's view, in the order the sinks were added. */
@@ -319,12 +321,13 @@ public final class Engine {
   }
 
   private SinkSnapshot sinkStats(Dispatcher dispatcher) {
+    Counters c = dispatcher.counters();
+    Counts counts = new Counts(c.delivered.sum(), c.retried.sum(), c.deadLettered.sum()); // before the cursor
     long cursor = dispatcher.ackedSeq();
     long queued = Math.max(0, log.nextSeq() - cursor);
     Duration age = ageOf(queued, oldestQueuedMillis(dispatcher, cursor));
-    Counters c = dispatcher.counters();
     return new SinkSnapshot(dispatcher.name(), cursor, new Queue(queued, queued == 0 ? 0 : log.bytesFrom(cursor), age),
-        new Counts(c.delivered.sum(), c.retried.sum(), c.deadLettered.sum()), dispatcher.inFlightBatches());
+        counts, dispatcher.inFlightBatches());
   }
 
   /**
