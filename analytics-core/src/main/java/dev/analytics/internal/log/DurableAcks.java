@@ -3,7 +3,6 @@ package dev.analytics.internal.log;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -49,7 +48,7 @@ final class DurableAcks {
     this.threadName = threadName;
   }
 
-  /** Completes {@code future} with {@code id} once the record {@code seq} is fsynced. */
+  /** Completes {@code future} with {@code id} once the record {@code seq} is fsynced. Called in seq order. */
   void add(long seq, String id, CompletableFuture<String> future) {
     synchronized (monitor) {
       if (closed) {
@@ -130,12 +129,14 @@ final class DurableAcks {
     List<Pending> durable = new ArrayList<>();
     List<Pending> failed = new ArrayList<>();
     synchronized (monitor) {
-      for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
-        Pending p = it.next();
+      // Pending is in seq order (records register under the append lock), and both verdicts cover a
+      // prefix of seqs: stop at the first record neither covers instead of walking every pending one.
+      while (!pending.isEmpty()) {
+        Pending p = pending.peekFirst();
         if (p.seq < suspect) failed.add(p);
         else if (p.seq < synced) durable.add(p);
-        else continue;
-        it.remove();
+        else break;
+        pending.removeFirst();
       }
     }
     for (Pending p : durable) p.future.complete(p.id);

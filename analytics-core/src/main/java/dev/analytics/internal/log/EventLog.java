@@ -28,7 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Appends are serialized by one lock; that short critical section stamps the id and timestamp,
  * copies the frame and publishes it. Durability is group commit: whichever thread needs an fsync
  * first syncs everything appended so far, and the others wait for it instead of syncing themselves.
- * Unless every append is synced, only the background syncer does that, every sync interval.
+ * Unless every append is synced, only the background syncer does that, every sync interval. The fsync
+ * (fdatasync of the segment file) also writes back the pages stored through the mapping; until it
+ * has, a power loss may take them, so a record counts as durable only once an fsync that began after
+ * its append has finished.
  *
  * <p>Every record has a seq, one more than the previous; readers (one per sink) follow the log by seq
  * and the owner {@linkplain #release releases} the seqs every sink is done with, which deletes whole
@@ -288,12 +291,16 @@ public final class EventLog implements Closeable {
       crc.update(bytes, 0, 4);
       crc.update(bytes, 8, 8 + payload);
       buffer.putInt(4, (int) crc.getValue());
-      if (options.syncEachAppend) {
-        // fdatasync after write() costs well under half of fdatasync after stores through a mapping
-        // (measured here: about 150 us against 370 us), and SYNC pays one per group commit.
+      if (options.syncEachAppend && ack == null) {
+        // A caller waits for this record's fsync, which covers only the few records appended
+        // meanwhile; fdatasync after write() costs a fraction of fdatasync after stores through a
+        // mapping then (docs/BENCHMARKS.md 7b: twice as long, and half the rate for 8 blocking threads).
         writeFully(buffer.limit(frame).position(0), at);
       } else {
-        activeMap.put(at, bytes, 0, frame); // a copy into the page cache: survives kill -9
+        // A copy into the page cache: survives kill -9. An async SYNC append is one of the thousands
+        // a pipelined group commit covers, where the system call per record is what costs; the fsync
+        // writes the mapped pages back, and its future completes only after that (DurableAcks).
+        activeMap.put(at, bytes, 0, frame);
       }
       position = at + frame;
       active.usedBytes = position;
