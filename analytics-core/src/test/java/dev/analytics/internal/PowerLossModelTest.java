@@ -9,6 +9,7 @@ import dev.analytics.internal.log.CursorStore;
 import dev.analytics.internal.log.EventLog;
 import dev.analytics.internal.log.LogEvents;
 import dev.analytics.internal.log.LogReader;
+import dev.analytics.internal.log.Storage;
 import dev.analytics.internal.log.WhenLogFull;
 import dev.analytics.spi.DeadLetter;
 import dev.analytics.testsupport.SimulatedStorage;
@@ -20,10 +21,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
@@ -36,8 +42,8 @@ import org.junit.jupiter.api.Test;
  * fsyncs, renames and file creations, clean restarts and power losses on a {@link SimulatedStorage}.
  *
  * <ul>
- *   <li>SYNC: every record whose append returned is, after any power loss, delivered, dead-lettered or
- *       readable from the sink's cursor.
+ *   <li>SYNC: every record whose append returned, or whose {@code appendAsync} future completed, is,
+ *       after any power loss, delivered, dead-lettered or readable from the sink's cursor.
  *   <li>PERIODIC: the same for every record appended before the last fsync that succeeded; time is the
  *       sequence's own (the "sync" step is the syncer's tick), no real sleeps.
  *   <li>Recovery always opens, reading always terminates; the log holds no record never appended; dead
@@ -170,6 +176,7 @@ class PowerLossModelTest {
 
     /** One step; returns how many errors reached the caller. */
     int act(int dice) throws Exception {
+      if (dice < 30 && durability == Durability.SYNC && random.nextInt(3) == 0) return emitAsync(1 + random.nextInt(40));
       if (dice < 30) return emit(1 + random.nextInt(8));
       if (dice < 38) return emitConcurrently();
       if (dice < 50) return deliver(1 + random.nextInt(20));
@@ -211,6 +218,35 @@ class PowerLossModelTest {
       } catch (UncheckedIOException e) {
         return 1; // not accepted (or not known durable): it may or may not be in the log
       }
+    }
+
+    /**
+     * Pipelines {@code count} async appends (SYNC: stored through the mapping, acknowledged by the group
+     * commit), then waits for every future: a completed one must survive like a returned append.
+     */
+    int emitAsync(int count) throws Exception {
+      int errors = 0;
+      Map<Long, CompletableFuture<String>> acks = new LinkedHashMap<>();
+      for (int i = 0; i < count; i++) {
+        long n = nextN.getAndIncrement();
+        attempted.add(n);
+        try {
+          acks.put(n, log.appendAsync(("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8)));
+        } catch (UncheckedIOException e) {
+          errors++; // not accepted: it may or may not be in the log
+        }
+      }
+      for (Map.Entry<Long, CompletableFuture<String>> ack : acks.entrySet()) {
+        try {
+          if (ack.getValue().get(10, TimeUnit.SECONDS) == null) continue;
+          accepted.add(ack.getKey());
+          totals.appended.incrementAndGet();
+          mustSurvive.add(ack.getKey());
+        } catch (ExecutionException e) {
+          errors++; // its fsync failed: written, not known durable, as a blocking append that threw
+        }
+      }
+      return errors;
     }
 
     int emitConcurrently() throws Exception {
@@ -356,7 +392,20 @@ class PowerLossModelTest {
     void powerLoss() throws Exception {
       totals.powerLosses.incrementAndGet();
       storage.powerLoss(); // the old instances are abandoned, as a dead process's
+      abandonLog();
       open();
+    }
+
+    /**
+     * Stops the dead instance's threads (the SYNC acknowledger), so that thousands of sequences do not
+     * leave thousands behind; through its process view it can no longer touch the machine.
+     */
+    void abandonLog() {
+      try {
+        log.close();
+      } catch (IOException | RuntimeException e) {
+        // Expected: its storage is gone.
+      }
     }
 
     int restart() throws Exception {
@@ -379,7 +428,9 @@ class PowerLossModelTest {
     }
 
     void open() throws Exception {
-      cursors = new CursorStore(root.resolve("cursors"), storage);
+      // This instance's own view: after a power loss its threads fail on everything, as a dead process's.
+      Storage process = storage.process();
+      cursors = new CursorStore(root.resolve("cursors"), process);
       cursors.deleteTemporaryFiles();
       LogEvents events = new LogEvents() {
         @Override
@@ -391,9 +442,9 @@ class PowerLossModelTest {
           .sizes(segmentBytes, 1L << 30)
           .whenFull(WhenLogFull.BLOCK, Duration.ofSeconds(1))
           .syncEachAppend(durability == Durability.SYNC)
-          .storage(storage)
+          .storage(process)
           .events(events), cursors.maxSeq());
-      deadLetters = new DeadLetterFile(root.resolve("dead-letters"), storage, MAPPER, log, 1 << 20);
+      deadLetters = new DeadLetterFile(root.resolve("dead-letters"), process, MAPPER, log, 1 << 20);
       long saved = cursors.read(SINK);
       long first = log.firstSeq();
       long start = Math.min(Math.max(saved < 0 ? first : saved, first), log.nextSeq());

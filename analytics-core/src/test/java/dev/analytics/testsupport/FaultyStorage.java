@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real file operations, with switches that make fsync or preallocation fail the way a dying or
- * full disk does. Thread-safe: the switches are flipped by the test while the engine runs.
+ * The real file operations (or another storage's), with switches that make fsync or preallocation
+ * fail the way a dying or full disk does, and a hook that can hold an fsync. Thread-safe: the
+ * switches are flipped by the test while the engine runs.
  */
 public final class FaultyStorage implements Storage {
   /** When set, every fsync of a file fails with an I/O error. */
@@ -29,7 +30,17 @@ public final class FaultyStorage implements Storage {
     void run() throws IOException;
   }
 
-  private final Storage real = Storage.DEFAULT;
+  private final Storage real;
+
+  /** Faults over the real file system. */
+  public FaultyStorage() {
+    this(Storage.DEFAULT);
+  }
+
+  /** Faults over {@code real}: a {@link SimulatedStorage}, for one that can also lose power. */
+  public FaultyStorage(Storage real) {
+    this.real = real;
+  }
 
   @Override
   public StorageFile open(Path file, Access access) throws IOException {

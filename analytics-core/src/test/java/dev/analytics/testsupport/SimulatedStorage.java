@@ -24,7 +24,8 @@ import java.util.Random;
  * sectors of the new one), so unsynced writes survive in any subset and order; a file's length is its
  * synced or its written one; a directory keeps its synced entries plus any prefix of the operations
  * since (a rename or create may or may not have reached the disk before its directory fsync). Handles and
- * mappings opened before the power loss fail or write into nothing afterwards, like a dead process's.
+ * mappings opened before the power loss fail or write into nothing afterwards, like a dead process's;
+ * so does every operation through a {@link #process()} view taken before it.
  *
  * <p>{@link #failNext} makes the next operation of one kind fail with an {@link IOException}, once: a
  * write (also a preallocation, which writes zeros), an fsync of a file or a directory, a rename, or the
@@ -370,6 +371,83 @@ public final class SimulatedStorage implements Storage {
     @Override
     public void close() {
       open = false;
+    }
+  }
+
+  /**
+   * This storage as the process running now sees it: once power is lost, every operation through it
+   * fails, as a dead process's would. Without it, a thread of an abandoned instance that outlived the
+   * power loss could, say, fsync a directory of the machine that came back and take that as success.
+   */
+  public synchronized Storage process() {
+    return new Process(generation);
+  }
+
+  private final class Process implements Storage {
+    private final int bornIn;
+
+    Process(int bornIn) {
+      this.bornIn = bornIn;
+    }
+
+    private void alive() throws IOException {
+      if (bornIn != generation) throw new IOException("power was lost: this process is gone");
+    }
+
+    @Override
+    public void createDirectories(Path directory) throws IOException {
+      synchronized (SimulatedStorage.this) {
+        alive();
+        SimulatedStorage.this.createDirectories(directory);
+      }
+    }
+
+    @Override
+    public List<Path> list(Path directory) throws IOException {
+      synchronized (SimulatedStorage.this) {
+        alive();
+        return SimulatedStorage.this.list(directory);
+      }
+    }
+
+    @Override
+    public long size(Path file) throws IOException {
+      synchronized (SimulatedStorage.this) {
+        alive();
+        return SimulatedStorage.this.size(file);
+      }
+    }
+
+    @Override
+    public StorageFile open(Path file, Access access) throws IOException {
+      synchronized (SimulatedStorage.this) {
+        alive();
+        return SimulatedStorage.this.open(file, access);
+      }
+    }
+
+    @Override
+    public void delete(Path file) throws IOException {
+      synchronized (SimulatedStorage.this) {
+        alive();
+        SimulatedStorage.this.delete(file);
+      }
+    }
+
+    @Override
+    public void move(Path source, Path target) throws IOException {
+      synchronized (SimulatedStorage.this) {
+        alive();
+        SimulatedStorage.this.move(source, target);
+      }
+    }
+
+    @Override
+    public void syncDirectory(Path directory) throws IOException {
+      synchronized (SimulatedStorage.this) {
+        alive();
+        SimulatedStorage.this.syncDirectory(directory);
+      }
     }
   }
 
