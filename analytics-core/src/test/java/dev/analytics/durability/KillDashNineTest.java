@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Guarantee 2, for real: a child JVM emits continuously and prints every id {@code emit()} returned;
- * the test kills it with SIGKILL after a random number of ids, reopens its directory and checks that
- * every printed id is delivered (by the child's sink before the kill, or after the reopen). The child
- * may have accepted a few ids it had not printed yet; those may or may not come back.
+ * Guarantee 2, for real: a child JVM emits continuously and prints every id {@code emit()} returned
+ * (or, pipelining {@code emitAsync()}, every id whose future completed); the test kills it with
+ * SIGKILL after a random number of ids, reopens its directory and checks that every printed id is
+ * delivered (by the child's sink before the kill, or after the reopen). The child may have accepted a
+ * few ids it had not printed yet; those may or may not come back.
  *
  * <p>The random seed is printed; rerun one with {@code -Dcrash.seed=<seed>}.
  */
@@ -47,6 +48,12 @@ class KillDashNineTest {
     crashLoop(4, Durability.SYNC, true, 50, 3_000);
   }
 
+  /** emitAsync in SYNC stores through the mapping: what the page cache holds survives the kill. */
+  @Test
+  void everyAcknowledgedAsyncIdIsDeliveredAfterKillDashNineInSyncDurability() {
+    crashLoop(3, Durability.SYNC, true, 50, 3_000, 1, true);
+  }
+
   @Test
   void everyPrintedIdIsDeliveredAfterKillDashNineWithFourEmittingThreads() {
     crashLoop(3, Durability.PERIODIC, true, 50, 3_000, 4);
@@ -56,6 +63,12 @@ class KillDashNineTest {
   @Tag("slow")
   void manyKillsWithFourEmittingThreadsInSyncDurability() {
     crashLoop(30, Durability.SYNC, true, 50, 3_000, 4);
+  }
+
+  @Test
+  @Tag("slow")
+  void manyKillsWithTwoThreadsPipeliningAsyncEmitsInSyncDurability() {
+    crashLoop(30, Durability.SYNC, true, 50, 3_000, 2, true);
   }
 
   @Test
@@ -82,24 +95,32 @@ class KillDashNineTest {
 
   private void crashLoop(int iterations, Durability durability, boolean sinkUp, int minIds, int maxIds,
       int threads) {
+    crashLoop(iterations, durability, sinkUp, minIds, maxIds, threads, false);
+  }
+
+  private void crashLoop(int iterations, Durability durability, boolean sinkUp, int minIds, int maxIds,
+      int threads, boolean async) {
     long seed = Long.getLong("crash.seed", System.nanoTime());
     Random random = new Random(seed);
-    System.out.printf("crash loop: %d iterations, %s, sink %s, %d emitting thread(s), seed %d%n", iterations,
-        durability, sinkUp ? "up" : "down", threads, seed);
+    System.out.printf("crash loop: %d iterations, %s, sink %s, %d %s emitting thread(s), seed %d%n", iterations,
+        durability, sinkUp ? "up" : "down", threads, async ? "async" : "blocking", seed);
     for (int i = 0; i < iterations; i++) {
       int killAfter = minIds + random.nextInt(maxIds - minIds + 1);
-      crashOnce("seed " + seed + " iteration " + i, work.resolve("crash-" + i), durability, sinkUp, killAfter, threads);
+      crashOnce("seed " + seed + " iteration " + i, work.resolve("crash-" + i), durability, sinkUp, killAfter, threads,
+          async);
     }
   }
 
-  private void crashOnce(String name, Path dir, Durability durability, boolean sinkUp, int killAfter, int threads) {
+  private void crashOnce(String name, Path dir, Durability durability, boolean sinkUp, int killAfter, int threads,
+      boolean async) {
     long start = System.nanoTime();
     List<String> printed = new ArrayList<>();
     Set<String> deliveredByChild = new HashSet<>();
     Path stderr = work.resolve(dir.getFileName() + ".stderr");
     String childErrors;
     try (ChildJvm child = ChildJvm.start(CrashChild.class, stderr, 60_000, dir.toString(), durability.name(),
-        String.valueOf(LogImages.SEGMENT_BYTES), sinkUp ? "up" : "down", String.valueOf(threads))) {
+        String.valueOf(LogImages.SEGMENT_BYTES), sinkUp ? "up" : "down", String.valueOf(threads),
+        async ? "async" : "blocking")) {
       String line;
       while (printed.size() < killAfter && (line = child.readLine()) != null) {
         take(line, printed, deliveredByChild);

@@ -16,16 +16,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 
 /**
  * The process a crash test kills: emits events continuously into an {@link Analytics} instance and
  * prints {@code E <id>} for every id {@code emit()} returned, flushed line by line, so that whatever the
  * parent has read was accepted before the kill. With the sink up it also prints {@code D <id>} for every
- * record its sink delivered (before the dispatcher may move its cursor past it).
+ * record its sink delivered (before the dispatcher may move its cursor past it). With {@code async}
+ * each thread pipelines {@code emitAsync()} instead (at most {@value #ASYNC_WINDOW} futures
+ * outstanding) and prints {@code E <id>} when a future completes: in SYNC, once an fsync covered it.
  *
- * <p>Arguments: {@code <directory> <PERIODIC|SYNC> <segmentBytes> <up|down> [emitting threads, default 1]}.
+ * <p>Arguments: {@code <directory> <PERIODIC|SYNC> <segmentBytes> <up|down> [emitting threads, default 1]
+ * [blocking|async, default blocking]}.
  */
 public final class CrashChild {
+  private static final int ASYNC_WINDOW = 1024;
+
   private CrashChild() {}
 
   public static void main(String[] args) {
@@ -56,12 +62,34 @@ public final class CrashChild {
         .segmentBytes(segmentBytes).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
         .sink("test", sink).build();
     int threads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+    boolean async = args.length > 5 && args[5].equals("async");
     for (int t = 1; t < threads; t++) {
       int thread = t;
-      Thread emitter = new Thread(() -> emitForever(analytics, out, thread), "emitter-" + t);
+      Thread emitter = new Thread(() -> emitForever(analytics, out, thread, async), "emitter-" + t);
       emitter.start();
     }
-    emitForever(analytics, out, 0);
+    emitForever(analytics, out, 0, async);
+  }
+
+  private static void emitForever(Analytics analytics, PrintStream out, int thread, boolean async) {
+    if (async) pipelineForever(analytics, out, thread);
+    else emitForever(analytics, out, thread);
+  }
+
+  private static void pipelineForever(Analytics analytics, PrintStream out, int thread) {
+    Semaphore window = new Semaphore(ASYNC_WINDOW);
+    for (long i = 0; ; i++) {
+      window.acquireUninterruptibly();
+      analytics.emitAsync(Map.of("i", i, "thread", thread, "payload", "crash-test event"))
+          .whenComplete((id, failure) -> {
+            window.release();
+            if (id == null) return; // a failure: not acknowledged, never printed
+            synchronized (out) {
+              out.print("E " + id + "\n");
+              out.flush();
+            }
+          });
+    }
   }
 
   private static void emitForever(Analytics analytics, PrintStream out, int thread) {
