@@ -293,8 +293,8 @@ public final class EventLog implements Closeable {
       buffer.putInt(4, (int) crc.getValue());
       if (options.syncEachAppend && ack == null) {
         // A caller waits for this record's fsync, which covers only the few records appended
-        // meanwhile; fdatasync after write() costs a fraction of fdatasync after stores through a
-        // mapping then (docs/BENCHMARKS.md 7b: twice as long, and half the rate for 8 blocking threads).
+        // meanwhile; then fdatasync after write() costs about half of fdatasync after stores through
+        // the mapping (docs/BENCHMARKS.md 7b: through it, 8 blocking threads did half the rate).
         writeFully(buffer.limit(frame).position(0), at);
       } else {
         // A copy into the page cache: survives kill -9. An async SYNC append is one of the thousands
