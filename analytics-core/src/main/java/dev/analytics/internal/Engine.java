@@ -475,6 +475,7 @@ public final class Engine {
         storageErrorsAtLastSync = log.storageErrors();
         lastSync = now;
       }
+      log.prefault();
       ticker.parkNanos(this, tick);
     }
   }

@@ -129,6 +129,10 @@ public final class EventLog implements Closeable {
   private final List<StorageFile> unsyncedSealed = new ArrayList<>();
   private boolean directoryDirty;
   private volatile Runnable onAppend = () -> {};
+  private final PagePrefaulter prefaulter = new PagePrefaulter(); // the syncer thread's
+  /** The mapping {@link #prefault} is touching, or null: a roll or close waits before unmapping it. */
+  private volatile ByteBuffer prefaulting;
+  private volatile boolean prefaultBroken;
   private volatile java.util.function.LongSupplier readPosition = () -> 0;
 
   /** Records with seq below this are published; readers may read them. */
@@ -388,6 +392,7 @@ public final class EventLog implements Closeable {
       long base = nextSeq;
       openNewActive(base);
       SegmentFormat.writeSeal(oldMap, oldEnd, base);
+      awaitPrefaulter(oldMap);
       oldChannel.unmap(oldMap);
       unsyncedSealed.add(oldChannel);
       return true;
@@ -441,6 +446,49 @@ public final class EventLog implements Closeable {
       storage.delete(path);
       throw e;
     }
+  }
+
+  /**
+   * Takes the page faults of the next appends off the appending threads (see {@link PagePrefaulter}).
+   * Called by the background syncer after each tick, and so after each periodic fsync, which leaves
+   * every page clean again. Holds the lock only to look at the active segment, a chunk at a time.
+   */
+  public void prefault() {
+    if (prefaultBroken) return;
+    ByteBuffer map;
+    int from;
+    int to;
+    lock.lock();
+    try {
+      if (closed || activeMap == null || !activeMap.isDirect()) return;
+      map = activeMap;
+      from = position;
+      to = (int) Math.min(map.capacity(), (long) from + prefaulter.ahead(map, from));
+    } finally {
+      lock.unlock();
+    }
+    for (int start = from; start < to; start += PagePrefaulter.CHUNK_BYTES) {
+      lock.lock();
+      try {
+        if (activeMap != map) return; // rolled over or closed: the next call starts on the new segment
+        prefaulting = map;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        PagePrefaulter.touch(map, start, Math.min(to, start + PagePrefaulter.CHUNK_BYTES));
+      } catch (RuntimeException e) { // a mapping this JVM cannot access atomically: appends fault as before
+        prefaultBroken = true;
+        return;
+      } finally {
+        prefaulting = null;
+      }
+    }
+  }
+
+  /** Under lock: waits for {@link #prefault} to finish its chunk of {@code map}, if it is in one. */
+  private void awaitPrefaulter(ByteBuffer map) {
+    while (prefaulting == map) Thread.onSpinWait();
   }
 
   /**
@@ -771,7 +819,10 @@ public final class EventLog implements Closeable {
     try {
       for (StorageFile channel : unsyncedSealed) closeQuietly(channel);
       unsyncedSealed.clear();
-      if (activeMap != null) activeChannel.unmap(activeMap);
+      if (activeMap != null) {
+        awaitPrefaulter(activeMap);
+        activeChannel.unmap(activeMap);
+      }
       activeMap = null;
       closeQuietly(activeChannel);
     } finally {
