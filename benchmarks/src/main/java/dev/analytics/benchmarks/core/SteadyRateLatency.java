@@ -33,8 +33,10 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.analytics.benchmarks.core.SteadyRateLatency \
- *     [rate=20000] [seconds=10] [warmup=5] [directory=target/latency-bench]
+ *     [rate=20000] [seconds=10] [warmup=5] [directory=target/latency-bench] [syncInterval=PT1S]
  * </pre>
+ *
+ * A {@code syncInterval} longer than the run ({@code PT60S}) leaves the periodic fsync out of it.
  *
  * Prints one line: {@code rate=... p50=.. p99=.. p99.9=.. max=.. (us) service p50=.. p99=.. p99.9=.. max=..
  * ctxsw/emit=.. emitter-ctxsw/emit=..}.
@@ -54,8 +56,10 @@ public final class SteadyRateLatency {
     event.put("app_version", "c738ca3");
     event.put("session_id", 9876645851321L);
 
-    try (Analytics analytics = Analytics.builder().directory(directory).maxDiskBytes(8L << 30)
-        .closeTimeout(Duration.ZERO).sink("bench", new DeliveringSink()).build()) {
+    Analytics.Builder builder = Analytics.builder().directory(directory).maxDiskBytes(8L << 30)
+        .closeTimeout(Duration.ZERO).sink("bench", new DeliveringSink());
+    if (args.length > 4) builder.syncInterval(Duration.parse(args[4])); // e.g. PT60S: no fsync during the run
+    try (Analytics analytics = builder.build()) {
       run(analytics, event, rate, warmup, newHistogram(), newHistogram(), new long[2]);
       Histogram latency = newHistogram();
       Histogram service = newHistogram();
