@@ -25,6 +25,7 @@ class StalledResponseTest {
   @Test
   void aBodyThatStallsAfterTheHeadersEndsInRetryLater() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean headersSent = new java.util.concurrent.atomic.AtomicBoolean();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread stalling = new Thread(() -> {
         try (Socket socket = server.accept()) {
@@ -35,6 +36,7 @@ class StalledResponseTest {
           out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: application/json\r\n\r\n{"
               .getBytes(StandardCharsets.US_ASCII));
           out.flush();
+          headersSent.set(true);
           release.await(30, TimeUnit.SECONDS); // ...and nothing more
         } catch (Exception e) {
           // The client gave up: expected.
@@ -44,12 +46,14 @@ class StalledResponseTest {
       stalling.start();
       HttpSink sink = HttpSink.builder()
           .endpoint("http://127.0.0.1:" + server.getLocalPort() + "/collect")
+          .connectTimeout(Duration.ofSeconds(10)) // a loaded machine must not end it before the body stalls
           .requestTimeout(Duration.ofMillis(200))
           .maxAttempts(1)
           .build();
       try {
         List<Outcome> outcomes = sink.send(seedRecords(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(outcomes).extracting(Outcome::kind).containsExactly(Outcome.Kind.RETRY, Outcome.Kind.RETRY);
+        assertThat(headersSent).as("the server sent its headers: the body stalled, not the connection").isTrue();
       } finally {
         release.countDown();
         sink.close();
