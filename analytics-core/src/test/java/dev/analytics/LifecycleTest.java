@@ -26,6 +26,27 @@ class LifecycleTest {
   @TempDir Path dir;
 
   @Test
+  void aSlowListenerHasHeardEverythingWhenCloseReturns() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger heard = new java.util.concurrent.atomic.AtomicInteger();
+    dev.analytics.spi.Listener slow = new dev.analytics.spi.Listener() {
+      @Override
+      public void onDelivered(String sink, int records, Duration oldest, Duration newest) {
+        try {
+          Thread.sleep(1_500); // a listener doing slow work (a remote metrics call) on its thread
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        heard.addAndGet(records);
+      }
+    };
+    try (Analytics analytics = Analytics.builder().directory(dir).listener(slow).sink("a", new RecordingSink()).build()) {
+      analytics.emit(Map.of("n", 1));
+      assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    assertThat(heard.get()).as("the delivered call made before close() returned").isEqualTo(1);
+  }
+
+  @Test
   void secondInstanceOnTheSameDirectoryGetsAClearError() {
     try (Analytics first = Analytics.builder().directory(dir).sink("a", new RecordingSink()).build()) {
       assertThatThrownBy(() -> Analytics.builder().directory(dir).sink("a", new RecordingSink()).build())

@@ -66,7 +66,7 @@ class LogLinesTest {
     assertThat(deadLetterLines).hasSize(1);
     assertThat(deadLetterLines.get(0)).startsWith("sink a dead-lettered 100 records: ")
         .contains("400: bad event").endsWith("; and 97 more");
-    // The listener runs on its own thread; close() waits for it for 1 s only.
+    // The listener runs on its own thread; close() waits for it for 5 s at most.
     Await.until(Duration.ofSeconds(10), () -> heard.size() >= 100, () -> heard.size() + " letters heard");
     assertThat(heard).hasSize(100);
   }

@@ -94,7 +94,7 @@ class PerSinkStatsTest {
       assertThat(analytics.stats().retried()).isEqualTo(BATCH);
       assertThat(analytics.stats().deadLettered()).isEqualTo(BATCH);
     }
-    // The listener runs on its own thread; close() waits for it for 1 s only.
+    // The listener runs on its own thread; close() waits for it for 5 s at most.
     Await.until(Duration.ofSeconds(10), () -> delivered.size() >= 2, () -> "two deliveries heard: " + delivered);
     assertThat(delivered).as("one call per acknowledged batch, none for dead letters")
         .containsExactlyInAnyOrder("fast 10 0s 0s", "gated 10 5s 5s");

@@ -108,7 +108,7 @@ class WhenFullTest {
     awaitListener(dropped);
   }
 
-  /** The listener runs on its own thread; close() waits for it for 1 s only. */
+  /** The listener runs on its own thread; close() waits for it for 5 s at most. */
   private void awaitListener(long expected) {
     Await.until(Duration.ofSeconds(30), () -> heardDropped.get() >= expected,
         () -> heardDropped.get() + " of " + expected + " drops heard");

@@ -396,7 +396,7 @@ public final class Engine {
         LOG.log(System.Logger.Level.ERROR, "final fsync of " + directory + " failed", e);
       }
       reportDrops();
-      listener.close(1000);
+      listener.close(TimeUnit.SECONDS.toMillis(5)); // what the listener heard before close() returns
       cursors.close(); // a dispatcher still running must not write a cursor once the lock is released
       try {
         lock.release();

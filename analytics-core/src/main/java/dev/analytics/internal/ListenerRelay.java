@@ -51,11 +51,15 @@ final class ListenerRelay {
     }
   }
 
+  /** Lets the calls already queued finish, for up to {@code timeoutMillis}; says so if they did not. */
   void close(long timeoutMillis) {
     if (executor == null) return;
     executor.shutdown();
     try {
-      executor.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
+      if (!executor.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        LOG.log(System.Logger.Level.WARNING,
+            "the listener is still busy " + timeoutMillis + " ms after close began; its last calls may come after close()");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -65,7 +65,7 @@ class StorageFaultTest {
     storage.failSync.set(false);
     for (int i = 0; i < 10; i++) accepted.add(engine.emit(Map.of("after", i)));
     assertThat(engine.flush(Duration.ofSeconds(20))).isTrue();
-    engine.close(); // drains the listener, waiting for it for 1 s only
+    engine.close(); // drains the listener, waiting for it for 5 s at most
     awaitHeard();
     assertThat(heard).isNotEmpty().allSatisfy(e -> assertThat(e).hasMessageContaining("injected fsync failure"));
     // The record whose fsync failed may still arrive (it was written, only not known durable); every
@@ -135,7 +135,7 @@ class StorageFaultTest {
     assertThat(unique).hasSize(sink.deliveredIds().size());
   }
 
-  /** The listener runs on its own thread; close() waits for it for 1 s only. */
+  /** The listener runs on its own thread; close() waits for it for 5 s at most. */
   private void awaitHeard() {
     Await.until(Duration.ofSeconds(10), () -> !heard.isEmpty(), "a storage error heard");
   }

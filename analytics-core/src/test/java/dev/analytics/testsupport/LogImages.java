@@ -97,7 +97,7 @@ public final class LogImages {
       flushed = analytics.flush(Duration.ofSeconds(20));
       stats = analytics.stats();
     }
-    // close() waits for the listener thread for 1 s only; the thread ends once it has made every call.
+    // close() waits for the listener thread for 5 s at most; the thread ends once it has made every call.
     String listenerThread = "analytics-listener-" + dir.getFileName();
     Await.until(Duration.ofSeconds(30), Duration.ofMillis(10), () -> Thread.getAllStackTraces().keySet().stream()
         .noneMatch(t -> t.getName().equals(listenerThread) && t.isAlive()), () -> listenerThread + " still running");

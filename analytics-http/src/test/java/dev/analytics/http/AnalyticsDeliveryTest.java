@@ -206,7 +206,7 @@ class AnalyticsDeliveryTest {
       assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
       assertThat(a.deadLetters().list()).isEmpty();
     }
-    // The listener runs on its own thread; close() waits for it for 1 s only.
+    // The listener runs on its own thread; close() waits for it for 5 s at most.
     Await.until(Duration.ofSeconds(10), () -> cleared.get() >= 1, "the cleared fault heard");
     assertThat(cleared.get()).isEqualTo(1);
     assertThat(acceptedNs()).hasSize(20);
