@@ -58,6 +58,14 @@ public final class OutageLogSample {
 
   private static void timeline(Duration outage) throws Exception {
     Path directory = Files.createTempDirectory("analytics-outage-");
+    try {
+      timeline(outage, directory);
+    } finally {
+      Demo.deleteRecursively(directory);
+    }
+  }
+
+  private static void timeline(Duration outage, Path directory) throws Exception {
     Secrets secrets = Secrets.resolve(List.of("AMPLITUDE_API_TOKEN"), SecretProvider.of(Map.of("AMPLITUDE_API_TOKEN", KEY)));
     try (AmplitudeReceiver receiver = AmplitudeReceiver.create(KEY, AmplitudeReceiver.freePort()).start()) {
       HttpSink amplitude = HttpSink.builder().name("amplitude").endpoint(receiver.endpoint()).secrets(secrets)
