@@ -67,7 +67,7 @@ public final class OutageLogSample {
 
   private static void timeline(Duration outage, Path directory) throws Exception {
     Secrets secrets = Secrets.resolve(List.of("AMPLITUDE_API_TOKEN"), SecretProvider.of(Map.of("AMPLITUDE_API_TOKEN", KEY)));
-    try (AmplitudeReceiver receiver = AmplitudeReceiver.create(KEY, AmplitudeReceiver.freePort()).start()) {
+    try (AmplitudeReceiver receiver = AmplitudeReceiver.create(KEY).start()) {
       HttpSink amplitude = HttpSink.builder().name("amplitude").endpoint(receiver.endpoint()).secrets(secrets)
           .backoff(Duration.ofMillis(200), Duration.ofSeconds(1)).build();
       JoltPipeline toAmplitudeBody = JoltPipeline.builder().secrets(secrets)
