@@ -167,7 +167,9 @@ public final class Analytics implements Closeable {
 
   /**
    * Stops intake, flushes for up to {@link Builder#closeTimeout}, stops the dispatchers and releases the
-   * directory. Whatever was not delivered stays on disk and is sent after the next start. Idempotent.
+   * directory. Whatever was not delivered stays on disk and is sent after the next start. The listener
+   * has made every call it was given when this returns, unless those calls take longer than 5 s (then a
+   * WARNING says so). Idempotent.
    */
   @Override
   public void close() {
