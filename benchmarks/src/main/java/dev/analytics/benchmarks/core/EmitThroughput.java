@@ -2,18 +2,14 @@ package dev.analytics.benchmarks.core;
 
 import dev.analytics.Analytics;
 import dev.analytics.Durability;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.analytics.spi.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 
 /**
  * How many events per second {@code emit()} sustains, from N threads, in a given durability. A
@@ -46,16 +42,12 @@ public final class EmitThroughput {
     Path directory = Path.of(args.length > 3 ? args[3] : "target/emit-bench");
     boolean hold = args.length > 4 && args[4].equals("hold");
     boolean async = args.length > 5 && args[5].equals("async");
-    deleteRecursively(directory);
+    CoreHarness.deleteRecursively(directory);
 
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("user_id", "user@example.com");
-    event.put("event_type", "ServiceAbcExampleEvent");
-    event.put("time", 1696629748241L);
-    event.put("app_version", "c738ca3");
-    event.put("session_id", 9876645851321L);
+    Map<String, Object> event = CoreHarness.sampleEvent();
 
-    CountingSink sink = new CountingSink(hold);
+    CoreHarness.AnsweringSink sink = new CoreHarness.AnsweringSink(
+        hold ? Outcome.retryAfter(Duration.ofHours(1)) : Outcome.delivered(), 2000);
     try (Analytics analytics = Analytics.builder().directory(directory).durability(durability)
         .maxDiskBytes(8L << 30).closeTimeout(Duration.ZERO).sink("bench", sink).build()) {
       run(analytics, event, threads, 1, async); // warm-up
@@ -66,7 +58,7 @@ public final class EmitThroughput {
       System.out.printf("threads=%d durability=%s sink=%s call=%s seconds=%d events=%d rate=%,.0f events/s%n",
           threads, durability, hold ? "hold" : "deliver", async ? "async" : "blocking", seconds, total.sum(), rate);
     }
-    deleteRecursively(directory);
+    CoreHarness.deleteRecursively(directory);
   }
 
   private static LongAdder run(Analytics analytics, Map<String, Object> event, int threads, int seconds,
@@ -111,31 +103,4 @@ public final class EmitThroughput {
     window.acquireUninterruptibly(ASYNC_WINDOW);
   }
 
-  /** Delivers (or holds) everything and keeps nothing, so the harness measures intake, not the sink's memory. */
-  private static final class CountingSink implements dev.analytics.spi.Sink {
-    private final dev.analytics.spi.Outcome answer;
-
-    CountingSink(boolean hold) {
-      this.answer = hold ? dev.analytics.spi.Outcome.retryAfter(Duration.ofHours(1)) : dev.analytics.spi.Outcome.delivered();
-    }
-
-    @Override
-    public java.util.concurrent.CompletionStage<List<dev.analytics.spi.Outcome>> send(List<dev.analytics.spi.Record> batch) {
-      List<dev.analytics.spi.Outcome> outcomes = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) outcomes.add(answer);
-      return java.util.concurrent.CompletableFuture.completedFuture(outcomes);
-    }
-
-    @Override
-    public int maxBatchRecords() {
-      return 2000;
-    }
-  }
-
-  private static void deleteRecursively(Path directory) throws IOException {
-    if (!Files.exists(directory)) return;
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) Files.delete(path);
-    }
-  }
 }

@@ -2,19 +2,12 @@ package dev.analytics.benchmarks.core;
 
 import dev.analytics.Analytics;
 import dev.analytics.spi.Outcome;
-import dev.analytics.spi.Record;
 import dev.analytics.spi.Sink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
@@ -47,17 +40,12 @@ public final class SteadyRateLatency {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     Path directory = Path.of(args.length > 3 ? args[3] : "target/latency-bench");
-    deleteRecursively(directory);
+    CoreHarness.deleteRecursively(directory);
 
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("user_id", "user@example.com");
-    event.put("event_type", "ServiceAbcExampleEvent");
-    event.put("time", 1696629748241L);
-    event.put("app_version", "c738ca3");
-    event.put("session_id", 9876645851321L);
+    Map<String, Object> event = CoreHarness.sampleEvent();
 
     Analytics.Builder builder = Analytics.builder().directory(directory).maxDiskBytes(8L << 30)
-        .closeTimeout(Duration.ZERO).sink("bench", new DeliveringSink());
+        .closeTimeout(Duration.ZERO).sink("bench", new CoreHarness.AnsweringSink(Outcome.delivered(), 500)); // Sink's default batch
     if (args.length > 4) builder.syncInterval(Duration.parse(args[4])); // e.g. PT60S: no fsync during the run
     try (Analytics analytics = builder.build()) {
       run(analytics, event, rate, warmup, newHistogram(), newHistogram(), new long[2]);
@@ -71,7 +59,7 @@ public final class SteadyRateLatency {
           + "emitter-ctxsw/emit=%.4f%n", rate, seconds, events, percentiles(latency), percentiles(service),
           all / (double) events, (emitterSwitches[1] - emitterSwitches[0]) / (double) events);
     }
-    deleteRecursively(directory);
+    CoreHarness.deleteRecursively(directory);
   }
 
   private static Histogram newHistogram() {
@@ -142,22 +130,5 @@ public final class SteadyRateLatency {
       }
     }
     return total;
-  }
-
-  /** Delivers every record at once, in memory, with the {@link Sink} defaults for batching and linger. */
-  private static final class DeliveringSink implements Sink {
-    @Override
-    public CompletionStage<List<Outcome>> send(List<Record> batch) {
-      List<Outcome> outcomes = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) outcomes.add(Outcome.delivered());
-      return CompletableFuture.completedFuture(outcomes);
-    }
-  }
-
-  private static void deleteRecursively(Path directory) throws IOException {
-    if (!Files.exists(directory)) return;
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) Files.delete(path);
-    }
   }
 }
