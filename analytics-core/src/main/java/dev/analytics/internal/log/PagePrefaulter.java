@@ -26,12 +26,16 @@ final class PagePrefaulter {
 
   /**
    * How many bytes past {@code position} to touch: twice what was appended since the last call (the
-   * appenders' pace over one syncer tick, with room to spare), at least 64 KiB, at most 8 MiB.
+   * appenders' pace over one syncer tick, with room to spare), at least 64 KiB, at most 8 MiB; none
+   * when nothing was appended since: the pages touched last time are still ahead, and an idle log's
+   * pages are not dirtied again every tick for the kernel to write back.
    */
   int ahead(ByteBuffer map, int position) {
-    int appended = map == lastMap ? Math.max(0, position - lastPosition) : position;
+    boolean sameSegment = map == lastMap;
+    int appended = sameSegment ? Math.max(0, position - lastPosition) : position;
     lastMap = map;
     lastPosition = position;
+    if (sameSegment && appended == 0) return 0;
     return (int) Math.min(MAX_AHEAD, Math.max(MIN_AHEAD, 2L * appended));
   }
 

@@ -49,6 +49,7 @@ class PagePrefaulterTest {
     assertThat(prefaulter.ahead(segment, 0)).as("at least 16 pages").isEqualTo(16 * PagePrefaulter.PAGE);
     assertThat(prefaulter.ahead(segment, 1 << 20)).isEqualTo(2 << 20);
     assertThat(prefaulter.ahead(segment, (1 << 20) + 100)).isEqualTo(16 * PagePrefaulter.PAGE);
+    assertThat(prefaulter.ahead(segment, (1 << 20) + 100)).as("nothing appended since: nothing to touch").isZero();
     assertThat(prefaulter.ahead(segment, 100 << 20)).as("at most 8 MiB").isEqualTo(8 << 20);
     ByteBuffer next = ByteBuffer.allocateDirect(16);
     assertThat(prefaulter.ahead(next, 3 << 20)).as("a new segment: what it holds").isEqualTo(6 << 20);
