@@ -29,11 +29,16 @@ class CompositeListener implements Listener {
   }
 
   private void tell(Consumer<Listener> call) {
-    for (Listener listener : listeners) {
+    tellEach(listeners, call, "analytics listener");
+  }
+
+  /** Calls each of {@code targets} in order; one that throws is logged as {@code kind} and the rest still hear it. */
+  static <T> void tellEach(List<T> targets, Consumer<T> call, String kind) {
+    for (T target : targets) {
       try {
-        call.accept(listener);
+        call.accept(target);
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "analytics listener " + listener.getClass().getName() + " threw", e);
+        LOG.log(System.Logger.Level.WARNING, kind + " " + target.getClass().getName() + " threw", e);
       }
     }
   }

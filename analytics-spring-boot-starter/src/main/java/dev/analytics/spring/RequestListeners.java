@@ -8,8 +8,6 @@ import java.util.List;
  * cannot keep the others (the starter's meters among them) from hearing it.
  */
 final class RequestListeners implements RequestListener {
-  private static final System.Logger LOG = System.getLogger(RequestListeners.class.getName());
-
   private final List<RequestListener> listeners;
 
   private RequestListeners(List<RequestListener> listeners) {
@@ -24,12 +22,6 @@ final class RequestListeners implements RequestListener {
 
   @Override
   public void onExchange(Exchange exchange) {
-    for (RequestListener listener : listeners) {
-      try {
-        listener.onExchange(exchange);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "analytics request listener " + listener.getClass().getName() + " threw", e);
-      }
-    }
+    CompositeListener.tellEach(listeners, listener -> listener.onExchange(exchange), "analytics request listener");
   }
 }
