@@ -16,4 +16,6 @@ module dev.analytics.core {
   exports dev.analytics.internal.log to dev.analytics.cli;
   // Rate-limited logging of lasting conditions, shared with the HTTP sink's endpoint outages.
   exports dev.analytics.internal.incident to dev.analytics.http;
+  // Events still held as their stored bytes: the HTTP sink writes them without parsing.
+  exports dev.analytics.internal.json to dev.analytics.http;
 }

@@ -64,21 +64,6 @@ final class Dispatcher implements Runnable {
   private static final long READ_BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int DEAD_LETTERS_NAMED_PER_LINE = 3;
   private static final java.time.Duration MAX_RETRY_AFTER = java.time.Duration.ofHours(1);
-  /**
-   * Reads back what emit() wrote: the envelope adds a level of nesting to an event that Jackson's
-   * default limits accepted, and a record may hold strings up to maxRecordBytes, so those limits
-   * must not refuse here what emit() accepted.
-   */
-  private static final com.fasterxml.jackson.databind.ObjectReader ENVELOPE_READER = new ObjectMapper(
-      com.fasterxml.jackson.core.JsonFactory.builder()
-          .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-              .maxNestingDepth(Integer.MAX_VALUE)
-              .maxStringLength(Integer.MAX_VALUE)
-              .maxNumberLength(Integer.MAX_VALUE)
-              .maxDocumentLength(-1)
-              .build())
-          .build()).reader();
-
   private final String name;
   private final Sink sink;
   private final List<Transform> transforms;
@@ -498,11 +483,9 @@ final class Dispatcher implements Runnable {
 
   /** The record ready to send, or null if it is unreadable (reported) or dead-lettered already. */
   private Item toItem(LogReader.Entry entry) {
-    JsonNode envelope;
     Record record;
     try {
-      envelope = ENVELOPE_READER.readTree(entry.payload);
-      record = Record.of(envelope.get("id").asText(), Timestamps.parse(envelope.get("timestamp").asText()), envelope);
+      record = EnvelopeReader.read(entry.payload);
     } catch (IOException | RuntimeException e) {
       // The checksum matched, so these are the bytes that were written; they cannot be delivered.
       log.reportUnreadable(entry.seq, String.valueOf(e));
