@@ -150,6 +150,43 @@ class AnalyticsDeliveryTest {
     }
   }
 
+  /**
+   * Events pass from the log to the body as their stored bytes, insert_id appended to those bytes; each
+   * kind of event must arrive as emitted, with the record's id where it had no insert_id of its own.
+   */
+  @Test
+  void everyKindOfEventArrivesAsEmittedWithItsInsertId() throws Exception {
+    start();
+    List<String> events = List.of(
+        "{\"n\":0}",
+        "{\"n\":1,\"insert_id\":\"mine\"}",
+        "{\"n\":2,\"insert_id\":null}",
+        "{\"n\":3,\"event_properties\":{\"insert_id\":\"nested\"}}",
+        "{\"n\":4,\"name\":\"Zoë \\\"quoted\\\" \\\\ \\n ✓ \\u0001\",\"list\":[1,2.5,null,true,{}],\"o\":{}}",
+        "{\"n\":5,\"note\":\"says \\\"insert_id\\\" in text\"}",
+        "{\"insert\\u005fid\":\"escaped\",\"n\":6}",
+        "{\"n\":7,\"name\":\"Zoë \\\"q\\\" ✓\",\"o\":{\"p\":[]}}");
+    Map<Integer, String> ids = new ConcurrentHashMap<>();
+    try (Analytics a = analytics(sink().build(), Listener.NONE).build()) {
+      for (int i = 0; i < events.size(); i++) ids.put(i, a.emit(events.get(i)));
+      assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
+    }
+    Map<Integer, JsonNode> arrived = new ConcurrentHashMap<>();
+    synchronized (accepted) {
+      for (JsonNode b : accepted) b.get("events").forEach(e -> arrived.put(e.get("n").asInt(), e));
+    }
+    assertThat(arrived).hasSize(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      ObjectNode expected = (ObjectNode) HttpTesting.json(events.get(i));
+      if (expected.path("insert_id").isMissingNode() || expected.get("insert_id").isNull()) {
+        expected.put("insert_id", ids.get(i));
+      }
+      assertThat(arrived.get(i)).as("event %d", i).isEqualTo(expected);
+    }
+    assertThat(arrived.get(1).get("insert_id").asText()).isEqualTo("mine");
+    assertThat(arrived.get(6).get("insert_id").asText()).isEqualTo("escaped");
+  }
+
   @Test
   void lingerLetsABatchFillBeforeItIsSent() throws Exception {
     start();

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.analytics.internal.incident.Incident;
+import dev.analytics.internal.json.StoredObjectNode;
 import dev.analytics.spi.Outcome;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +35,8 @@ final class AmplitudePolicy implements ResponsePolicy, EventShaper {
   static final Duration THROTTLE_DELAY = Duration.ofSeconds(30);
   static final Duration PROJECT_THROTTLE_DELAY = Duration.ofSeconds(60);
   private static final ObjectMapper MAPPER = Planner.MAPPER;
+  private static final byte[] INSERT_ID_KEY = "\"insert_id\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] UNICODE_ESCAPE = "\\u".getBytes(StandardCharsets.US_ASCII);
 
   private final Faults faults;
   private final Duration faultRetryDelay;
@@ -246,6 +250,13 @@ final class AmplitudePolicy implements ResponsePolicy, EventShaper {
 
   @Override
   public byte[] writeElement(JsonNode e, String recordId, int i, int n, Planner.Writer writer) throws IOException {
+    if (e instanceof StoredObjectNode && !((StoredObjectNode) e).isParsed()
+        && !((StoredObjectNode) e).storedBytesContain(INSERT_ID_KEY)
+        && !((StoredObjectNode) e).storedBytesContain(UNICODE_ESCAPE)) {
+      // The event as the log stored it, unparsed, with no "insert_id" anywhere in it (nor an escape that
+      // could spell one), so none at its top: appended to the stored bytes as they are.
+      return writer.writeStoredWithField((StoredObjectNode) e, "insert_id", insertId(recordId, i, n));
+    }
     if (!needsInsertId(e)) return writer.write(e);
     if (e.has("insert_id")) { // present but null: replace it in a shallow copy
       ObjectNode copy = MAPPER.createObjectNode();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.analytics.internal.json.StoredObjectNode;
 import dev.analytics.spi.Record;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class Planner {
    */
   static final class Writer {
     private static final SerializerProvider PROVIDER = MAPPER.getSerializerProviderInstance();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
+    private final Buffer buffer = new Buffer();
     private final JsonGenerator generator;
     private ObjectNode lastBefore;
     private ObjectNode lastAfter;
@@ -85,6 +86,24 @@ final class Planner {
       return buffer.toByteArray();
     }
 
+    /**
+     * A stored object's bytes with one more string field before its closing brace: neither parsed nor
+     * serialized again. The caller knows the object has no field of that name.
+     */
+    byte[] writeStoredWithField(StoredObjectNode object, String name, String value) throws IOException {
+      buffer.reset();
+      object.writeStoredTo(buffer);
+      buffer.dropLast(); // its closing brace
+      if (!object.storedEmpty()) buffer.write(',');
+      generator.writeString(name); // a root value each: no separator is written between them
+      generator.flush();
+      buffer.write(':');
+      generator.writeString(value);
+      generator.flush();
+      buffer.write('}');
+      return buffer.toByteArray();
+    }
+
     /** The merge group of {@code before} and {@code after}: the last one if they are equal to its fields. */
     Part.Merged group(ObjectNode before, ObjectNode after, Consumer<String> onApiKey) throws IOException {
       if (lastGroup != null && before.equals(lastBefore) && after.equals(lastAfter)) return lastGroup;
@@ -97,6 +116,17 @@ final class Planner {
       lastAfter = after;
       lastGroup = new Part.Merged(groupKey, beforeBytes, afterBytes, null);
       return lastGroup;
+    }
+  }
+
+  /** A byte buffer that can take back its last byte. */
+  private static final class Buffer extends ByteArrayOutputStream {
+    Buffer() {
+      super(512);
+    }
+
+    void dropLast() {
+      count--;
     }
   }
 
