@@ -7,9 +7,14 @@ import dev.analytics.Analytics;
 import dev.analytics.http.AmplitudeMode;
 import dev.analytics.http.HttpSink;
 import dev.analytics.transform.JoltPipeline;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,6 +37,7 @@ public final class DefaultsEndToEnd {
       + "{\"operation\":\"shift\",\"spec\":{\"event\":\"events[0]\"}},"
       + "{\"operation\":\"default\",\"spec\":{\"api_key\":\"bench-api-key-0123\"}}]";
   static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private DefaultsEndToEnd() {}
 
@@ -61,6 +67,7 @@ public final class DefaultsEndToEnd {
   static void round(Analytics analytics, int events, AtomicLong received, AtomicLong requests, int round) {
     long r0 = received.get();
     long q0 = requests.get();
+    Map<Long, Long> cpu0 = threadCpu();
     long start = System.nanoTime();
     for (int i = 0; i < events; i++) analytics.emit(event(i));
     long emitted = System.nanoTime() - start;
@@ -69,9 +76,40 @@ public final class DefaultsEndToEnd {
     long got = received.get() - r0;
     if (got != events) throw new IllegalStateException("receiver got " + got + " of " + events);
     if (round < 0) return;
-    System.out.printf("RESULT round %d: %,.0f events/s (%d events, %.2f s; emit loop %.2f s; %.0f events per request)%n",
+    long[] cpu = cpuByRole(cpu0, threadCpu());
+    System.out.printf("RESULT round %d: %,.0f events/s (%d events, %.2f s; emit loop %.2f s; %.0f events per request;"
+            + " CPU per event: library threads %.2f us, emitting thread %.2f us, receiver %.2f us)%n",
         round, events / (nanos / 1e9), events, nanos / 1e9, emitted / 1e9,
-        (double) events / (requests.get() - q0));
+        (double) events / (requests.get() - q0), cpu[0] / 1e3 / events, cpu[1] / 1e3 / events,
+        cpu[2] / 1e3 / events);
+  }
+
+  /** CPU nanoseconds of every live thread, by id (names are looked up again at the end). */
+  static Map<Long, Long> threadCpu() {
+    Map<Long, Long> cpu = new HashMap<>();
+    for (long id : THREADS.getAllThreadIds()) {
+      long nanos = THREADS.getThreadCpuTime(id);
+      if (nanos >= 0) cpu.put(id, nanos);
+    }
+    return cpu;
+  }
+
+  /**
+   * CPU used between two snapshots: {library, emitting thread, receiver}. The emitting thread ("main")
+   * also builds the events, the same work for every build; the receiver is the JDK server's threads;
+   * everything else (the dispatcher, the syncer, the sink's pool, the HTTP client) is the library.
+   * A thread that ended between the snapshots is not counted.
+   */
+  static long[] cpuByRole(Map<Long, Long> before, Map<Long, Long> after) {
+    long[] sums = new long[3];
+    for (Map.Entry<Long, Long> e : after.entrySet()) {
+      ThreadInfo info = THREADS.getThreadInfo(e.getKey());
+      if (info == null) continue;
+      String name = info.getThreadName();
+      int role = name.equals("main") ? 1 : name.startsWith("bench-receiver") || name.startsWith("HTTP-Dispatcher") ? 2 : 0;
+      sums[role] += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+    }
+    return sums;
   }
 
   /** The peer report's event: Amplitude's shape, about 250 bytes as JSON. */
