@@ -233,6 +233,11 @@ class FluvioDialectTest {
   void badIndexesAndKeysFailTheRecord() {
     shiftFails("{'v':'out[@(1,i)]'}", "{'i':'x','v':1}", "@(1,i): index \"x\" is not a number");
     shiftFails("{'v':'out[@(1,i)]'}", "{'i':-1,'v':1}", "@(1,i): negative index -1");
+    // An index from the record pads the output with nulls up to it: a huge one fails that record
+    // instead of allocating billions of elements.
+    shiftFails("{'v':'out[@(1,i)]'}", "{'i':2000000000,'v':1}", "@(1,i): index 2000000000 is over the limit of 99999");
+    shiftFails("{'v':'out[@(1,i)]'}", "{'i':'100000','v':1}", "@(1,i): index 100000 is over the limit of 99999");
+    shiftFails("{'items':{'*':'out[&(0)]'}}", "{'items':{'2000000000':'x'}}", "out[&(0)]: index 2000000000 is over the limit of 99999");
     shiftFails("{'v':'out.@(1,k)'}", "{'k':null,'v':1}", "@(1,k) is null, not a key");
     shiftFails("{'v':'out.@(1,k)'}", "{'k':{},'v':1}", "@(1,k) is object, not a key");
     shiftFails("{'v':'out.@(1,k)'}", "{'k':[],'v':1}", "@(1,k) is array, not a key");
@@ -263,6 +268,15 @@ class FluvioDialectTest {
     badShift("{'a':{'$(2)':'x'}}", "$(2,0): there are only 2 levels here");
     badShift("{'v':'out.@(3,x)'}", "@(3,x): there are only 2 levels here");
     badShift("{'k':{'&(0,1)':'x'}}", "&(0,1): the key at level 0 has 0 captures");
+    badShift("{'a':'out[100000]'}", "index 100000 is over the limit of 99999");
+  }
+
+  @Test
+  void theLargestIndexPadsTheArray() throws Exception {
+    JsonNode out = json(shiftF("{'a':'out[99999]'}", "{'a':1}"));
+    assertThat(out.get("out").size()).isEqualTo(100_000);
+    assertThat(out.get("out").get(99_999).asInt()).isEqualTo(1);
+    assertThat(out.get("out").get(0).isNull()).isTrue();
   }
 
   @Test

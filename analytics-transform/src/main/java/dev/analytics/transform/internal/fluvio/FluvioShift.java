@@ -219,14 +219,11 @@ public final class FluvioShift {
     }
 
     private int indexValue(Object op, String where) {
-      if (op instanceof Integer) return (Integer) op;
+      if (op instanceof Integer) return (Integer) op; // bounded when the spec was parsed
       if (op instanceof Capture) return index(capture((Capture) op, "&"), where);
       At at = (At) op;
       JsonNode value = lookup(at);
-      if (value.isIntegralNumber() && value.canConvertToInt()) {
-        if (value.intValue() < 0) throw new RecordError(at.text + ": negative index " + value.intValue());
-        return value.intValue();
-      }
+      if (value.isIntegralNumber() && value.canConvertToInt()) return bounded(value.intValue(), at.text);
       if (value.isTextual()) return index(value.textValue(), at.text);
       throw new RecordError(at.text + " is " + JoltModel.kind(value) + ", not an index");
     }
@@ -238,7 +235,19 @@ public final class FluvioShift {
       } catch (NumberFormatException e) {
         throw new RecordError(where + ": index \"" + text + "\" is not a number");
       }
+      return bounded(i, where);
+    }
+
+    /**
+     * Writing at index n pads the array with nulls up to it: an index taken from a record must not
+     * let one record allocate an array of billions of elements (the process would run out of memory,
+     * not just fail the record).
+     */
+    private static int bounded(int i, String where) {
       if (i < 0) throw new RecordError(where + ": negative index " + i);
+      if (i > ShiftSyntax.MAX_INDEX) {
+        throw new RecordError(where + ": index " + i + " is over the limit of " + ShiftSyntax.MAX_INDEX);
+      }
       return i;
     }
 

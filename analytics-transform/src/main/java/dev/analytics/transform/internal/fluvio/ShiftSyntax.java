@@ -22,6 +22,12 @@ import java.util.List;
 final class ShiftSyntax {
   static final String TOKENS = "@$#&[]|.,()*\\";
   static final int MAX_AT_DEPTH = 4;
+  /**
+   * The largest array index a spec or a record may give: writing at index n pads the array with n
+   * nulls, so an index must not be able to ask for billions of them (an out-of-memory error takes the
+   * whole process down, where a bad index should fail one record).
+   */
+  static final int MAX_INDEX = 99_999;
 
   // ---- model ----
 
@@ -311,7 +317,7 @@ final class ShiftSyntax {
     if (c == ']') {
       op = APPEND;
     } else if (Character.isDigit(c)) {
-      op = number();
+      op = arrayIndex();
     } else if (c == '&') {
       pos++;
       op = captureArgs('&');
@@ -359,6 +365,17 @@ final class ShiftSyntax {
     } catch (NumberFormatException e) {
       throw error("number too large");
     }
+  }
+
+  /** An array index written in a spec: [n] pads the output array with nulls up to n. */
+  private int arrayIndex() {
+    int start = pos;
+    int n = number();
+    if (n > MAX_INDEX) {
+      pos = start;
+      throw error("index " + n + " is over the limit of " + MAX_INDEX);
+    }
+    return n;
   }
 
   private void expect(char c) {
