@@ -50,8 +50,10 @@ class ToBuilderTest {
     ConfigSection section = ConfigSection.of(
         JsonNodeFactory.instance.objectNode().put("endpoint", "http://127.0.0.1:1/x"), "http", origin);
     SinkSettings settings = SinkSettings.builder().connectorName("c").connectorVersion("1.0").section(section)
-        .endpointOverride("http://127.0.0.1:2/y").build();
+        .endpointOverride("http://127.0.0.1:2/y").extension(CharSequence.class, "handed over").build();
     SinkSettings copy = settings.toBuilder().connectorName("d").build();
+    assertThat(copy.extension(CharSequence.class)).contains("handed over");
+    assertThat(copy.extension(Runnable.class)).isEmpty();
     assertThat(copy.connectorName()).isEqualTo("d");
     assertThat(copy.connectorVersion()).contains("1.0");
     assertThat(copy.section()).isSameAs(section);

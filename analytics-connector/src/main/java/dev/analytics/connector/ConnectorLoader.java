@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -92,6 +94,7 @@ public final class ConnectorLoader {
   private Path baseDirectory;
   private Consumer<Analytics.Builder> customizer = b -> {};
   private Consumer<Sink> sinkObserver = sink -> {};
+  private final Map<Class<?>, Object> sinkExtensions = new LinkedHashMap<>();
   private Consumer<String> warnings = message -> LOG.log(System.Logger.Level.WARNING, message);
   private ClassLoader classLoader;
   private Function<String, String> environment = System::getenv;
@@ -168,6 +171,17 @@ public final class ConnectorLoader {
    */
   public ConnectorLoader onSink(Consumer<Sink> observer) {
     this.sinkObserver = Objects.requireNonNull(observer, "observer == null");
+    return this;
+  }
+
+  /**
+   * Hands {@code value} to the sink's provider beside the file ({@link SinkSettings#extension}): what a
+   * file cannot express, such as a {@code dev.analytics.http.RequestListener} that meters every request
+   * of an {@code http-sink}. A provider ignores types it does not know.
+   */
+  public <T> ConnectorLoader sinkExtension(Class<T> type, T value) {
+    Objects.requireNonNull(type, "type == null");
+    sinkExtensions.put(type, type.cast(Objects.requireNonNull(value, "value == null")));
     return this;
   }
 
@@ -275,6 +289,10 @@ public final class ConnectorLoader {
     }
   }
 
+  private static <T> void addExtension(SinkSettings.Builder settings, Class<T> type, Object value) {
+    settings.extension(type, type.cast(value));
+  }
+
   private record Prepared(Analytics.Builder builder, Sink sink) {}
 
   private Prepared prepare() {
@@ -295,6 +313,7 @@ public final class ConnectorLoader {
         .endpointOverride(config.endpointOverride().orElse(null))
         .secrets(config.secrets());
     config.settings().deliverySection().ifPresent(settings::delivery);
+    sinkExtensions.forEach((type, value) -> addExtension(settings, type, value));
     Sink sink = providers.sink(config.type(), problems.line("meta.type"), settings.build());
     try {
       builder.sink(config.name(), sink, transforms);

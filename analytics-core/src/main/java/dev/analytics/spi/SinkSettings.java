@@ -1,5 +1,7 @@
 package dev.analytics.spi;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,6 +19,7 @@ public final class SinkSettings {
   private final ConfigSection delivery;
   private final String endpointOverride;
   private final Secrets secrets;
+  private final Map<Class<?>, Object> extensions;
 
   private SinkSettings(Builder b) {
     this.connectorName = Objects.requireNonNull(b.connectorName, "connectorName == null");
@@ -25,6 +28,7 @@ public final class SinkSettings {
     this.delivery = b.delivery != null ? b.delivery : ConfigSection.empty("analytics.delivery", b.origin());
     this.endpointOverride = b.endpointOverride;
     this.secrets = b.secrets;
+    this.extensions = Map.copyOf(b.extensions);
   }
 
   public static Builder builder() {
@@ -33,8 +37,10 @@ public final class SinkSettings {
 
   /** A builder holding these settings, to change some of them. */
   public Builder toBuilder() {
-    return new Builder().connectorName(connectorName).connectorVersion(connectorVersion).section(section)
+    Builder b = new Builder().connectorName(connectorName).connectorVersion(connectorVersion).section(section)
         .delivery(delivery).endpointOverride(endpointOverride).secrets(secrets);
+    b.extensions.putAll(extensions);
+    return b;
   }
 
   /** {@code meta.name}, trimmed. */
@@ -73,6 +79,15 @@ public final class SinkSettings {
     return secrets;
   }
 
+  /**
+   * An object the application handed to the sink beside the file, of a type the provider knows (for
+   * {@code http-sink}, a {@code dev.analytics.http.RequestListener} that meters every request): what a
+   * file cannot express. A provider ignores types it does not know.
+   */
+  public <T> Optional<T> extension(Class<T> type) {
+    return Optional.ofNullable(type.cast(extensions.get(type)));
+  }
+
   @Override
   public String toString() {
     return "SinkSettings{" + connectorName + ", " + section.path() + "}";
@@ -86,6 +101,7 @@ public final class SinkSettings {
     private ConfigSection delivery;
     private String endpointOverride;
     private Secrets secrets = Secrets.none();
+    private final Map<Class<?>, Object> extensions = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -122,6 +138,13 @@ public final class SinkSettings {
     /** The resolved secrets. Default none. */
     public Builder secrets(Secrets secrets) {
       this.secrets = Objects.requireNonNull(secrets, "secrets == null");
+      return this;
+    }
+
+    /** Hands {@code value} to the provider as its {@link SinkSettings#extension(Class) extension} of {@code type}. */
+    public <T> Builder extension(Class<T> type, T value) {
+      Objects.requireNonNull(type, "type == null");
+      extensions.put(type, type.cast(Objects.requireNonNull(value, "value == null")));
       return this;
     }
 

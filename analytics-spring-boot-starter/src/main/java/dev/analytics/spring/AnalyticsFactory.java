@@ -93,6 +93,7 @@ final class AnalyticsFactory {
               + "analytics.http.transforms, or remove analytics.connector-file");
     }
     ConnectorLoader loader = ConnectorLoader.fromFile(file).secrets(secrets).warnings(LOG::warn);
+    if (requestListener != null) loader.sinkExtension(RequestListener.class, requestListener); // http-sink's meters
     if (properties.getDirectory() != null) loader.baseDirectory(properties.getDirectory());
     if (properties.getEndpoint() != null) {
       set("analytics.endpoint", properties.getEndpoint(), loader::endpoint);

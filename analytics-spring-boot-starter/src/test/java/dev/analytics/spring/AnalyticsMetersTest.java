@@ -75,6 +75,30 @@ class AnalyticsMetersTest {
   }
 
   @Test
+  void theHttpSinkOfAConnectorFileFeedsTheRequestMetersToo() throws Exception {
+    Path file = dir.resolve("amplitude-connector.yaml");
+    java.nio.file.Files.copy(Path.of("src/test/resources/amplitude-connector.yaml"), file);
+    try (LoopbackReceiver receiver = new LoopbackReceiver()) {
+      contexts.withPropertyValues("analytics.connector-file=" + file, "analytics.directory=" + dir.resolve("logs"),
+              "analytics.endpoint=" + receiver.endpoint(), "AMPLITUDE_API_TOKEN=api-key-for-the-meters-test")
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            MeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean("analyticsMeterBinder", MeterBinder.class).bindTo(registry);
+            Analytics analytics = context.getBean(Analytics.class);
+            for (int i = 0; i < 3; i++) analytics.emit(Map.of("event_type", "Posted", "n", i));
+            String sink = analytics.stats().sinks().keySet().iterator().next();
+            Waits.until("the request meters count the 3 records sent", () -> registry.find("analytics.http.request.records")
+                .tag("sink", sink).summary() != null
+                && registry.get("analytics.http.request.records").tag("sink", sink).summary().totalAmount() == 3.0,
+                () -> registry.getMeters().stream().map(m -> m.getId().toString()).toList().toString());
+            assertThat(registry.get("analytics.http.requests").tag("sink", sink).tag("status", "2xx")
+                .timer().count()).isEqualTo(receiver.accepted().size());
+          });
+    }
+  }
+
+  @Test
   void queueGaugesShowWhatIsWaiting() {
     runner().withBean(TestSinks.Stalled.class, TestSinks.Stalled::new)
         .withPropertyValues("analytics.close-timeout=100ms")

@@ -3,6 +3,7 @@ package dev.analytics.http.connector;
 import dev.analytics.http.AmplitudeMode;
 import dev.analytics.http.BodyMode;
 import dev.analytics.http.HttpSink;
+import dev.analytics.http.RequestListener;
 import dev.analytics.spi.ConfigSection;
 import dev.analytics.spi.Sink;
 import dev.analytics.spi.SinkProvider;
@@ -41,6 +42,7 @@ public final class HttpSinkProvider implements SinkProvider {
     delivery.warnUnknown(DELIVERY_KEYS);
 
     HttpSink.Builder b = HttpSink.builder().secrets(settings.secrets());
+    settings.extension(RequestListener.class).ifPresent(b::requestListener);
     String name = settings.connectorName().replaceAll("[^A-Za-z0-9._-]", "-");
     if (!name.isEmpty()) b.name(name.length() > 64 ? name.substring(0, 64) : name);
     applyHttp(http, settings, b);
