@@ -7,11 +7,13 @@ import dev.analytics.testing.RecordingSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The meter binder registered when Micrometer is on the class path. */
@@ -58,44 +60,36 @@ class AnalyticsMetersTest {
     try (LoopbackReceiver receiver = new LoopbackReceiver()) {
       runner().withPropertyValues("analytics.http.endpoint=" + receiver.endpoint(), "analytics.http.name=collector",
               "analytics.http.adaptive-concurrency=false")
-          .run(context -> {
-            assertThat(context).hasNotFailed();
-            MeterRegistry registry = new SimpleMeterRegistry();
-            context.getBean("analyticsMeterBinder", MeterBinder.class).bindTo(registry);
-            Analytics analytics = context.getBean(Analytics.class);
-            for (int i = 0; i < 3; i++) analytics.emit(Map.of("event_type", "Posted", "n", i));
-            Waits.until("the request meters count the 3 records sent", () -> registry.find("analytics.http.request.records")
-                .tag("sink", "collector").summary() != null
-                && registry.get("analytics.http.request.records").tag("sink", "collector").summary().totalAmount() == 3.0);
-            assertThat(receiver.accepted()).isNotEmpty();
-            assertThat(registry.get("analytics.http.requests").tag("sink", "collector").tag("status", "2xx")
-                .timer().count()).isEqualTo(receiver.accepted().size());
-          });
+          .run(context -> assertRequestMetersCountWhatIsSent(context, receiver));
     }
   }
 
   @Test
   void theHttpSinkOfAConnectorFileFeedsTheRequestMetersToo() throws Exception {
     Path file = dir.resolve("amplitude-connector.yaml");
-    java.nio.file.Files.copy(Path.of("src/test/resources/amplitude-connector.yaml"), file);
+    Files.copy(Path.of("src/test/resources/amplitude-connector.yaml"), file);
     try (LoopbackReceiver receiver = new LoopbackReceiver()) {
       contexts.withPropertyValues("analytics.connector-file=" + file, "analytics.directory=" + dir.resolve("logs"),
               "analytics.endpoint=" + receiver.endpoint(), "AMPLITUDE_API_TOKEN=api-key-for-the-meters-test")
-          .run(context -> {
-            assertThat(context).hasNotFailed();
-            MeterRegistry registry = new SimpleMeterRegistry();
-            context.getBean("analyticsMeterBinder", MeterBinder.class).bindTo(registry);
-            Analytics analytics = context.getBean(Analytics.class);
-            for (int i = 0; i < 3; i++) analytics.emit(Map.of("event_type", "Posted", "n", i));
-            String sink = analytics.stats().sinks().keySet().iterator().next();
-            Waits.until("the request meters count the 3 records sent", () -> registry.find("analytics.http.request.records")
-                .tag("sink", sink).summary() != null
-                && registry.get("analytics.http.request.records").tag("sink", sink).summary().totalAmount() == 3.0,
-                () -> registry.getMeters().stream().map(m -> m.getId().toString()).toList().toString());
-            assertThat(registry.get("analytics.http.requests").tag("sink", sink).tag("status", "2xx")
-                .timer().count()).isEqualTo(receiver.accepted().size());
-          });
+          .run(context -> assertRequestMetersCountWhatIsSent(context, receiver));
     }
+  }
+
+  /** Emits 3 events; the sink's request meters (tagged with its name) must count them and every request. */
+  private static void assertRequestMetersCountWhatIsSent(AssertableApplicationContext context, LoopbackReceiver receiver) {
+    assertThat(context).hasNotFailed();
+    MeterRegistry registry = new SimpleMeterRegistry();
+    context.getBean("analyticsMeterBinder", MeterBinder.class).bindTo(registry);
+    Analytics analytics = context.getBean(Analytics.class);
+    for (int i = 0; i < 3; i++) analytics.emit(Map.of("event_type", "Posted", "n", i));
+    String sink = analytics.stats().sinks().keySet().iterator().next();
+    Waits.until("the request meters count the 3 records sent", () -> registry.find("analytics.http.request.records")
+        .tag("sink", sink).summary() != null
+        && registry.get("analytics.http.request.records").tag("sink", sink).summary().totalAmount() == 3.0,
+        () -> registry.getMeters().stream().map(m -> m.getId().toString()).toList().toString());
+    assertThat(receiver.accepted()).isNotEmpty();
+    assertThat(registry.get("analytics.http.requests").tag("sink", sink).tag("status", "2xx")
+        .timer().count()).isEqualTo(receiver.accepted().size());
   }
 
   @Test
