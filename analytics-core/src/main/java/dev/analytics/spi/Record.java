@@ -10,6 +10,11 @@ import java.util.Objects;
  * {@code {"id": "...", "timestamp": "...", "event": {...}}}; after the transforms it is whatever they
  * produced (for Amplitude, the request body). The id never changes across retries or restarts, which
  * makes it the natural {@code insert_id}.
+ *
+ * <p>Read back from the log, the envelope's {@code event} is an {@code ObjectNode} whose fields are parsed
+ * from the stored bytes the first time anything reads them; written to JSON unread, it is those bytes.
+ * A chain that passes the event through whole never parses it. To the code that reads it, it is an
+ * ordinary object node.
  */
 public final class Record {
   private final String id;
