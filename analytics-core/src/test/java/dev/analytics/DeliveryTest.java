@@ -3,6 +3,9 @@ package dev.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.analytics.spi.DeadLetter;
 import dev.analytics.spi.Listener;
@@ -163,6 +166,33 @@ class DeliveryTest {
     }
     try (Analytics analytics = fastRetries().sink("a", new RecordingSink()).build()) {
       assertThat(analytics.deadLetters().list()).extracting(DeadLetter::id).containsExactly(id);
+    }
+  }
+
+  /**
+   * Valid JSON may hold line breaks between tokens: an event with a raw value written on several lines
+   * is kept as its stored bytes, and a mapper that indents writes letters on several lines. The file
+   * holds one letter per line; each must stay listable and replayable.
+   */
+  @Test
+  void aDeadLetterWhoseJsonHoldsLineBreaksStaysListableAndReplayable() throws Exception {
+    ObjectMapper indenting = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    for (ObjectMapper mapper : List.of(new ObjectMapper(), indenting)) {
+      Path directory = Files.createTempDirectory(dir, "letters");
+      RecordingSink sink = new RecordingSink().respondWith(r -> Outcome.rejected("nope"));
+      try (Analytics analytics = Analytics.builder().directory(directory).objectMapper(mapper)
+          .retryBackoff(Duration.ofMillis(2), Duration.ofMillis(20)).sink("a", sink).build()) {
+        String id = analytics.emit(Map.of("raw", new RawValue("{\n  \"a\": [1,\r\n 2]\n}")));
+        assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+        List<DeadLetter> letters = analytics.deadLetters().list();
+        assertThat(letters).extracting(DeadLetter::id).containsExactly(id);
+        assertThat(letters.get(0).envelope().get("event"))
+            .isEqualTo(new ObjectMapper().readTree("{\"raw\":{\"a\":[1,2]}}"));
+        sink.respondWith(RecordingSink.DELIVER);
+        assertThat(analytics.deadLetters().replayAll()).isEqualTo(1);
+        assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(sink.deliveredIds()).containsExactly(id);
+      }
     }
   }
 

@@ -2,6 +2,9 @@ package dev.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.analytics.spi.Listener;
 import dev.analytics.spi.Outcome;
 import dev.analytics.spi.Record;
@@ -43,6 +46,30 @@ class RobustnessTest {
     }
     assertThat(fast.deliveredIds()).containsExactlyElementsOf(ids);
     assertThat(slow.deliveredIds()).containsExactlyElementsOf(ids);
+  }
+
+  /**
+   * A mapper that writes NaN bare stores bytes that are not JSON. Read back, that record is skipped,
+   * counted and reported on its own; it must never reach a sink as those bytes, where it would go out
+   * raw in a request body beside good events and get the whole request refused.
+   */
+  @Test
+  void anEventTheMapperWritesAsInvalidJsonIsSkippedAloneNeverDeliveredRaw() throws Exception {
+    ObjectMapper nanAsNumber = JsonMapper.builder().disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
+    RecordingSink sink = new RecordingSink();
+    List<String> good = new ArrayList<>();
+    try (Analytics analytics = builder().objectMapper(nanAsNumber).sink("a", sink).build()) {
+      good.add(analytics.emit(Map.of("n", 1)));
+      analytics.emit(Map.of("ratio", Double.NaN));
+      good.add(analytics.emit(Map.of("n", 2)));
+      assertThat(analytics.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(analytics.stats().corruptSkipped()).isEqualTo(1);
+    }
+    assertThat(sink.deliveredIds()).containsExactlyElementsOf(good);
+    ObjectMapper plain = new ObjectMapper();
+    for (Record record : sink.delivered()) {
+      assertThat(plain.readTree(plain.writeValueAsBytes(record.value())).get("event").get("n").isInt()).isTrue();
+    }
   }
 
   @Test

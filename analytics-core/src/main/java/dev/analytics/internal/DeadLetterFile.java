@@ -107,7 +107,7 @@ public final class DeadLetterFile {
     if (fresh.isEmpty()) return fresh;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     for (DeadLetter letter : fresh) {
-      bytes.write(mapper.writeValueAsBytes(toJson(letter)));
+      bytes.write(oneLine(mapper.writeValueAsBytes(toJson(letter))));
       bytes.write('\n');
     }
     try (StorageFile channel = storage.open(file, Storage.Access.WRITE)) {
@@ -124,6 +124,16 @@ public final class DeadLetterFile {
     }
     kept.addAll(keys);
     return fresh;
+  }
+
+  /**
+   * The letter's JSON on one line, as the file holds one letter per line. JSON escapes line breaks in
+   * strings, so a raw one can only be whitespace between tokens (a mapper that indents, an event kept as
+   * its stored bytes that hold a raw value written with line breaks): a space means the same.
+   */
+  private static byte[] oneLine(byte[] json) {
+    for (int i = 0; i < json.length; i++) if (json[i] == '\n' || json[i] == '\r') json[i] = ' ';
+    return json;
   }
 
   /** Every dead letter kept, oldest first, each record once. */

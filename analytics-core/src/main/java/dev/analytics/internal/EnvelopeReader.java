@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * found by position and the event is kept as its stored bytes ({@link StoredObjectNode}), parsed only if a
  * transform or sink reads into it. Parsing every event into a tree here was a quarter of the end-to-end
  * CPU per event (docs/BENCHMARKS.md 8c). Anything in another layout (an escape in the id, whitespace, a
- * future format) is parsed whole, as before, so the result is the same either way.
+ * future format) or any event bytes that are not valid JSON ({@link JsonObjectScan}) are parsed whole,
+ * as before, so the result is the same either way.
  */
 final class EnvelopeReader {
   private static final byte[] ID = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -55,17 +56,17 @@ final class EnvelopeReader {
   /** The record, or null if the payload is not in the layout the log writes. */
   private static Record byLayout(byte[] p) {
     int at = expect(p, 0, ID);
-    int idEnd = plainStringEnd(p, at);
+    int idEnd = JsonObjectScan.plainStringEnd(p, at);
     if (idEnd < 0) return null;
     at = expect(p, idEnd + 1, (byte) ',');
     at = expect(p, at, TIMESTAMP);
-    int timestampEnd = plainStringEnd(p, at);
+    int timestampEnd = JsonObjectScan.plainStringEnd(p, at);
     if (timestampEnd < 0) return null;
     int timestampStart = at;
     at = expect(p, timestampEnd + 1, (byte) ',');
     at = expect(p, at, EVENT);
     int eventEnd = p.length - 1; // the envelope's own closing brace
-    if (at < 0 || p[eventEnd] != '}' || objectEnd(p, at) != eventEnd - 1) return null;
+    if (at < 0 || p[eventEnd] != '}' || JsonObjectScan.objectEnd(p, at) != eventEnd - 1) return null;
     String id = new String(p, ID.length, idEnd - ID.length, StandardCharsets.UTF_8);
     String timestamp = new String(p, timestampStart, timestampEnd - timestampStart, StandardCharsets.UTF_8);
     ObjectNode envelope = READER.getConfig().getNodeFactory().objectNode();
@@ -73,30 +74,6 @@ final class EnvelopeReader {
     envelope.put("timestamp", timestamp);
     envelope.set("event", StoredObjectNode.of(p, at, eventEnd - at, READER));
     return Record.of(id, Timestamps.parse(timestamp), envelope);
-  }
-
-  /**
-   * The index of the brace closing the object that opens at {@code at}, or -1: a scan that follows
-   * strings and escapes, so the event is known to be exactly one object, ending where the envelope does.
-   */
-  private static int objectEnd(byte[] p, int at) {
-    if (p[at] != '{') return -1;
-    int depth = 0;
-    boolean inString = false;
-    for (int i = at; i < p.length; i++) {
-      byte b = p[i];
-      if (inString) {
-        if (b == '\\') i++;
-        else if (b == '"') inString = false;
-      } else if (b == '"') {
-        inString = true;
-      } else if (b == '{' || b == '[') {
-        depth++;
-      } else if ((b == '}' || b == ']') && --depth == 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** The index after {@code token} at {@code at}, or -1 (also for a -1 {@code at}). */
@@ -108,16 +85,5 @@ final class EnvelopeReader {
 
   private static int expect(byte[] p, int at, byte b) {
     return at >= 0 && at < p.length && p[at] == b ? at + 1 : -1;
-  }
-
-  /** The index of the quote closing a string that starts at {@code at} and has no escapes, or -1. */
-  private static int plainStringEnd(byte[] p, int at) {
-    if (at < 0) return -1;
-    for (int i = at; i < p.length; i++) {
-      byte b = p[i];
-      if (b == '"') return i;
-      if (b == '\\' || (b >= 0 && b < 0x20)) return -1;
-    }
-    return -1;
   }
 }

@@ -89,6 +89,54 @@ class EnvelopeReaderTest {
     }
   }
 
+  /**
+   * A mapper given to emit() can write bytes that are not JSON (NaN with WRITE_NAN_AS_STRINGS off, a
+   * {@code @JsonRawValue}, a custom serializer): they must be refused here as a whole parse refuses
+   * them, never kept as stored bytes that would go out raw in a request body with other events.
+   */
+  @Test
+  void eventBytesThatAWholeParseRefusesAreRefusedHereToo() throws Exception {
+    List<String> events = List.of(
+        "{\"x\":NaN}", "{\"x\":-Infinity}", "{\"raw\":not json}", "{\"n\":01}", "{\"n\":1.}", "{\"n\":-}",
+        "{\"n\":.5}", "{\"n\":+1}", "{\"n\":1e}", "{\"a\":1,}", "{\"a\" 1}", "{\"a\":1 \"b\":2}", "{'a':1}",
+        "{a:1}", "{\"a\":tru}", "{\"a\":nulls}", "{\"a\":[1 2]}", "{\"a\":[1,]}", "{\"a\":\"\\x\"}",
+        "{\"a\":\"\\u12g4\"}", "{\"a\":\"tab\tinside\"}", "{\"a\":1/*c*/}", "{\"a\":[}]}", "{\"a\":{]}", "{,}",
+        "{\"a\":}", "{\"a\"}", "{\"a\":1:2}");
+    List<byte[]> payloads = new ArrayList<>();
+    for (String event : events) payloads.add(envelope(ID, TIMESTAMP, event));
+    byte[] badUtf8 = envelope(ID, TIMESTAMP, "{\"s\":\"ab\"}");
+    badUtf8[badUtf8.length - 4] = (byte) 0xFF; // in place of the b
+    payloads.add(badUtf8);
+    byte[] truncatedUtf8 = envelope(ID, TIMESTAMP, "{\"s\":\"ab\"}");
+    truncatedUtf8[truncatedUtf8.length - 4] = (byte) 0xC3; // a lead byte followed by a quote
+    payloads.add(truncatedUtf8);
+    byte[] badId = envelope("ab", TIMESTAMP, "{}");
+    badId[8] = (byte) 0xE2; // the id "a" then a three-byte lead byte, then the quote
+    payloads.add(badId);
+    for (byte[] payload : payloads) {
+      String shown = new String(payload, StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> MAPPER.readTree(payload)).as("a whole parse of %s", shown).isInstanceOf(java.io.IOException.class);
+      assertThatThrownBy(() -> EnvelopeReader.read(payload)).as(shown).isInstanceOf(java.io.IOException.class);
+    }
+  }
+
+  @Test
+  void validJsonInEveryFormTheScanChecksKeepsTheStoredBytes() throws Exception {
+    List<String> events = List.of(
+        "{\"n\":[0,-0,7,-12,0.5,-0.25e10,1E+5,2e-3,12345678901234567890123]}",
+        "{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00\",\"raw\":\"é ✓ 😀 \u007f\"}",
+        "{\"l\":[true,false,null,[],{},[[{\"a\":[{}]}]]],\"o\":{\"\":\"\"}}",
+        "{ \"pretty\" : [ 1 , { \"a\" : null } ] ,\n  \"b\"\t:\r\n\"c\" }",
+        "{\"deep\":" + "[".repeat(200) + "1" + "]".repeat(200) + "}");
+    for (String event : events) {
+      byte[] payload = envelope(ID, TIMESTAMP, event);
+      Record record = EnvelopeReader.read(payload);
+      assertThat(record.value().get("event")).as(event).isInstanceOf(StoredObjectNode.class);
+      assertThat(MAPPER.writeValueAsString(record.value().get("event"))).isEqualTo(event);
+      assertSameAsParsingWhole(record, payload);
+    }
+  }
+
   @Test
   void aPayloadThatIsNotAnEnvelopeFails() {
     assertThatThrownBy(() -> EnvelopeReader.read("not json".getBytes(StandardCharsets.UTF_8)))

@@ -3,6 +3,8 @@ package dev.analytics.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.analytics.Analytics;
@@ -185,6 +187,32 @@ class AnalyticsDeliveryTest {
     }
     assertThat(arrived.get(1).get("insert_id").asText()).isEqualTo("mine");
     assertThat(arrived.get(6).get("insert_id").asText()).isEqualTo("escaped");
+  }
+
+  /**
+   * A mapper that indents stores events with whitespace, an empty one as {@code { }}: insert_id is
+   * appended to those bytes as they are, and the body must still be valid JSON with each event whole.
+   */
+  @Test
+  void storedEventsWithWhitespaceGetTheirInsertIdAsValidJson() throws Exception {
+    start();
+    ObjectMapper indenting = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    List<String> events = List.of("{}", "{\"n\":1}", "{\"n\":2,\"o\":{},\"l\":[ ]}");
+    List<String> ids = new ArrayList<>();
+    try (Analytics a = analytics(sink().build(), Listener.NONE).objectMapper(indenting).build()) {
+      for (String event : events) ids.add(a.emit(event));
+      assertThat(a.flush(Duration.ofSeconds(20))).isTrue();
+    }
+    Map<String, JsonNode> arrived = new ConcurrentHashMap<>();
+    synchronized (accepted) {
+      for (JsonNode b : accepted) b.get("events").forEach(e -> arrived.put(e.get("insert_id").asText(), e));
+    }
+    assertThat(arrived).hasSize(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      ObjectNode expected = (ObjectNode) HttpTesting.json(events.get(i));
+      expected.put("insert_id", ids.get(i));
+      assertThat(arrived.get(ids.get(i))).as("event %d", i).isEqualTo(expected);
+    }
   }
 
   @Test

@@ -120,7 +120,10 @@ public final class StoredObjectNode extends ObjectNode {
     @SuppressWarnings("deprecation")
     boolean plainJson = g.isEnabled(JsonGenerator.Feature.QUOTE_FIELD_NAMES)
         && !g.isEnabled(JsonGenerator.Feature.ESCAPE_NON_ASCII)
-        && !g.isEnabled(JsonGenerator.Feature.WRITE_NUMBERS_AS_STRINGS);
+        && !g.isEnabled(JsonGenerator.Feature.WRITE_NUMBERS_AS_STRINGS)
+        // The stored bytes may repeat a name (a mapper's @JsonAnyGetter beside a property): the fields
+        // keep the last, as parsing did, for a caller that asks for no duplicates.
+        && !g.isEnabled(JsonGenerator.Feature.STRICT_DUPLICATE_DETECTION);
     return plainJson && (provider == null
         || (provider.isEnabled(SerializationFeature.WRITE_EMPTY_JSON_ARRAYS)
             && provider.isEnabled(JsonNodeFeature.WRITE_NULL_PROPERTIES)

@@ -3,6 +3,7 @@ package dev.analytics.internal.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -116,6 +117,15 @@ class StoredObjectNodeTest {
       assertThat(mapper.writeValueAsString(stored(EVENT))).isEqualTo(expected);
       assertThat(new String(mapper.writeValueAsBytes(stored(EVENT)), StandardCharsets.UTF_8)).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void aGeneratorThatRefusesDuplicateNamesGetsTheFieldsWhichHaveNone() throws Exception {
+    ObjectMapper strict = JsonMapper.builder().enable(StreamWriteFeature.STRICT_DUPLICATE_DETECTION).build();
+    String repeated = "{\"a\":1,\"b\":{\"c\":1,\"c\":2},\"a\":3}";
+    String expected = strict.writeValueAsString(MAPPER.readTree(repeated));
+    assertThat(expected).isEqualTo("{\"a\":3,\"b\":{\"c\":2}}");
+    assertThat(strict.writeValueAsString(stored(repeated))).isEqualTo(expected);
   }
 
   @Test
