@@ -25,9 +25,13 @@ import org.HdrHistogram.Histogram;
  * the JVM), and of the emitting thread alone, before and after the measured interval.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.analytics.benchmarks.core.SteadyRateLatency \
+ * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp benchmarks/target/benchmarks.jar dev.analytics.benchmarks.core.SteadyRateLatency \
  *     [rate=20000] [seconds=10] [warmup=5] [directory=target/latency-bench] [syncInterval=PT1S]
  * </pre>
+ *
+ * <p>Touch the heap first ({@code -XX:+AlwaysPreTouch}): in a fresh JVM every allocation buffer the
+ * emitting thread takes lands on a page never touched before until the young generation has been used
+ * up once, and those page faults, not the library, then make the p99 (docs/BENCHMARKS.md 7c).
  *
  * A {@code syncInterval} longer than the run ({@code PT60S}) leaves the periodic fsync out of it.
  *
