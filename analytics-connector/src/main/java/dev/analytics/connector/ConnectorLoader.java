@@ -18,9 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -94,7 +92,8 @@ public final class ConnectorLoader {
   private Path baseDirectory;
   private Consumer<Analytics.Builder> customizer = b -> {};
   private Consumer<Sink> sinkObserver = sink -> {};
-  private final Map<Class<?>, Object> sinkExtensions = new LinkedHashMap<>();
+  /** What {@link #sinkExtension} was given, applied to the provider's settings in the order given. */
+  private final List<Consumer<SinkSettings.Builder>> sinkExtensions = new ArrayList<>();
   private Consumer<String> warnings = message -> LOG.log(System.Logger.Level.WARNING, message);
   private ClassLoader classLoader;
   private Function<String, String> environment = System::getenv;
@@ -181,7 +180,8 @@ public final class ConnectorLoader {
    */
   public <T> ConnectorLoader sinkExtension(Class<T> type, T value) {
     Objects.requireNonNull(type, "type == null");
-    sinkExtensions.put(type, type.cast(Objects.requireNonNull(value, "value == null")));
+    T checked = type.cast(Objects.requireNonNull(value, "value == null"));
+    sinkExtensions.add(settings -> settings.extension(type, checked));
     return this;
   }
 
@@ -289,10 +289,6 @@ public final class ConnectorLoader {
     }
   }
 
-  private static <T> void addExtension(SinkSettings.Builder settings, Class<T> type, Object value) {
-    settings.extension(type, type.cast(value));
-  }
-
   private record Prepared(Analytics.Builder builder, Sink sink) {}
 
   private Prepared prepare() {
@@ -313,7 +309,7 @@ public final class ConnectorLoader {
         .endpointOverride(config.endpointOverride().orElse(null))
         .secrets(config.secrets());
     config.settings().deliverySection().ifPresent(settings::delivery);
-    sinkExtensions.forEach((type, value) -> addExtension(settings, type, value));
+    sinkExtensions.forEach(extension -> extension.accept(settings));
     Sink sink = providers.sink(config.type(), problems.line("meta.type"), settings.build());
     try {
       builder.sink(config.name(), sink, transforms);
